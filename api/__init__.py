@@ -1,0 +1,1 @@
+"""The HTTP service, the CLI and answer composition: thin layers over `ingest` and `index`."""

@@ -1,0 +1,1 @@
+"""Retrieval and answer evaluation on gold sets and BEIR-format benchmarks; benchmarks."""

@@ -1,0 +1,1 @@
+"""Vietnamese-aware lexical and dense indexes over clauses, hybrid retrieval with filters."""

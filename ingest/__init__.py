@@ -1,0 +1,1 @@
+"""Load documents, normalise Vietnamese text, split clauses, extract metadata, store them."""

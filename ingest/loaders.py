@@ -1,0 +1,142 @@
+"""Turn a .txt, .docx or .pdf file into its text, or fail with one sentence that says why."""
+
+from __future__ import annotations
+
+import io
+import os
+import unicodedata
+from pathlib import Path
+
+SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf")
+
+
+class IngestError(Exception):
+    """A file that cannot become a document; the message is one sentence for the user."""
+
+
+class UnsupportedFileType(IngestError):
+    pass
+
+
+class FileTooLarge(IngestError):
+    pass
+
+
+class NoTextLayer(IngestError):
+    pass
+
+
+def max_file_bytes() -> int:
+    return int(float(os.environ.get("VNPOLICY_MAX_FILE_MB", "20")) * 1024 * 1024)
+
+
+def _looks_binary(text: str) -> bool:
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    return controls > max(2, len(text) // 200)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text with no BOM shows NUL in every other byte (for Latin and Vietnamese letters)."""
+    if len(data) % 2 or len(data) < 4:
+        return None
+    even_nuls = data[0::2].count(0) / (len(data) // 2)
+    odd_nuls = data[1::2].count(0) / (len(data) // 2)
+    encoding = "utf-16-le" if odd_nuls > 0.3 > even_nuls else "utf-16-be" if even_nuls > 0.3 > odd_nuls else None
+    if not encoding:
+        return None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def decode_text(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif b"\x00" in data:
+        text = _utf16_without_bom(data)
+        if text is None:
+            raise IngestError("this is a binary file, not text (it contains NUL bytes)")
+        return text
+    else:
+        encoding = "utf-8"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise IngestError(
+            f"the text is neither UTF-8 nor UTF-16 (undecodable byte at offset {error.start}); "
+            "save it as UTF-8 and ingest it again"
+        ) from None
+
+
+def _docx_text(data: bytes) -> str:
+    import docx  # python-docx: imported here so that plain-text ingestion does not pay for it
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception:
+        raise IngestError("this is not a valid .docx file (it could not be opened as Word XML)") from None
+    blocks = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            blocks.append(" | ".join(cell.text.strip() for cell in row.cells))
+    return "\n\n".join(block for block in blocks)
+
+
+def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise IngestError("this PDF is encrypted; remove the password and ingest it again")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError):
+        raise IngestError("this is not a readable PDF file") from None
+    text = "\n\n".join(pages)
+    if not any(ch.isalnum() for ch in text):
+        raise NoTextLayer("the PDF has no text layer — run OCR first")
+    return text
+
+
+def check_size(size: int) -> None:
+    if size > max_file_bytes():
+        raise FileTooLarge(
+            f"the file is {size / 1048576:.1f} MB, over the {max_file_bytes() / 1048576:.0f} MB limit "
+            "(set VNPOLICY_MAX_FILE_MB to raise it)"
+        )
+
+
+def load_bytes(name: str, data: bytes) -> str:
+    """The text of a file given by name (for its type) and content."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise UnsupportedFileType(
+            f"'{suffix or name}' files are not supported; use one of {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    check_size(len(data))
+    if not data.strip():
+        raise IngestError("the file is empty")
+    if suffix == ".docx":
+        text = _docx_text(data)
+    elif suffix == ".pdf":
+        text = _pdf_text(data)
+    else:
+        text = decode_text(data)
+        if _looks_binary(text):
+            raise IngestError("this is a binary file, not text (it contains control characters)")
+    if not any(ch.isalnum() for ch in text):
+        raise IngestError("the file has no text")
+    return text
+
+
+def load_path(path: Path) -> str:
+    if not path.exists():
+        raise IngestError(f"{path} does not exist")
+    if not path.is_file():
+        raise IngestError(f"{path} is not a file")
+    check_size(path.stat().st_size)  # refuse before reading a huge file into memory
+    return load_bytes(path.name, path.read_bytes())

@@ -1,0 +1,103 @@
+"""Typed records that cross folder boundaries: a document, its metadata and its clauses."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+ClauseKind = Literal["heading", "item", "bullet", "paragraph", "signature", "recipients"]
+
+
+@dataclass(frozen=True, slots=True)
+class MetaField:
+    """One metadata value and where it came from; `found` is False when the text did not state it."""
+
+    value: Any = None
+    found: bool = False
+    source: Literal["text", "sidecar", "none"] = "none"
+
+    @classmethod
+    def missing(cls) -> MetaField:
+        return cls()
+
+    @classmethod
+    def from_text(cls, value: Any) -> MetaField:
+        return cls(value=value, found=value not in (None, "", []), source="text" if value else "none")
+
+
+@dataclass(slots=True)
+class DocumentMeta:
+    title: MetaField = field(default_factory=MetaField)
+    doc_type: MetaField = field(default_factory=MetaField)
+    number: MetaField = field(default_factory=MetaField)
+    date: MetaField = field(default_factory=MetaField)  # ISO yyyy-mm-dd
+    province: MetaField = field(default_factory=MetaField)  # pre-2025 name, as the documents use
+    province_current: MetaField = field(default_factory=MetaField)  # post-2025 (34-province) name
+    locality: MetaField = field(default_factory=MetaField)  # city / district named as issuer's seat
+    issuer: MetaField = field(default_factory=MetaField)
+    signer: MetaField = field(default_factory=MetaField)
+    cites: MetaField = field(default_factory=MetaField)  # list of document codes
+
+    FIELDS = (
+        "title", "doc_type", "number", "date", "province", "province_current",
+        "locality", "issuer", "signer", "cites",
+    )
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        return {name: asdict(getattr(self, name)) for name in self.FIELDS}
+
+    def values(self) -> dict[str, Any]:
+        return {name: getattr(self, name).value for name in self.FIELDS}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, dict[str, Any]]) -> DocumentMeta:
+        return cls(**{name: MetaField(**data[name]) for name in cls.FIELDS if name in data})
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One item, bullet or paragraph of a document.
+
+    `text` is the display text: `clean_span(document.text[start:end])` (see ingest.normalize).
+    """
+
+    id: str
+    document_id: str
+    ordinal: int
+    path: str  # e.g. "II › 1 › 1.2"
+    trail: tuple[str, ...]  # texts of the ancestor headings, outermost first
+    kind: ClauseKind
+    text: str
+    start: int
+    end: int
+    parent_id: str | None = None
+    part: int = 0  # 0: whole clause; 1..n: a part of a long paragraph split at sentences
+    part_count: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["trail"] = list(self.trail)
+        return data
+
+
+@dataclass(slots=True)
+class Document:
+    id: str
+    source_name: str
+    content_hash: str
+    text: str  # the original text, decoded; clause offsets point into it
+    meta: DocumentMeta
+    clauses: list[Clause] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        values = self.meta.values()
+        return {
+            "id": self.id,
+            "source_name": self.source_name,
+            "content_hash": self.content_hash,
+            "clause_count": len(self.clauses),
+            **values,
+            "year": int(values["date"][:4]) if values["date"] else None,
+            "meta": self.meta.to_dict(),
+        }
