@@ -31,6 +31,7 @@ _DOC_TYPE_LINE = re.compile(
     r"(KE HOACH|NGHI QUYET|CHUONG TRINH|KET LUAN|QUYET DINH|CHI THI|BAO CAO|DE AN|THONG BAO)", re.I
 )
 _NUMBER_LINE = re.compile(r"S[oô6ố]\s*[:.]?\s*\d+\s*[-–]", re.I)
+_FOOTNOTE = re.compile(r"\(\s*(?:\d{1,2}|\*|\ufffd)?\s*\)\s")  # "(1) …", "(*) …", "(�) …" as a line's start
 _RECIPIENTS = re.compile(r"n[oa]i nh[ao]n\b", re.I)
 _SIGNATURE = re.compile(r"(?:t/m|tm\.|kt\.|tl\.|q\.)\s|(?:pho )?bi thu\b|chu tich\b", re.I)
 _PERSON_NAME = re.compile(r"(?:[A-ZĐ][^\W\d_]*\s+){1,4}[A-ZĐ][^\W\d_]*")
@@ -53,7 +54,7 @@ class _Unit:
     marker: str = "none"  # roman | number | letter | bullet | none
     label: str = ""
     level: int = 0
-    role: str = "body"  # body | title | recipients | signature
+    role: str = "body"  # body | title | recipients | signature | footnote
     joined: list[tuple[int, int]] = field(default_factory=list)
 
 
@@ -108,6 +109,7 @@ def _gather_units(text: str) -> list[_Unit]:
             or _RECIPIENTS.match(folded)
             or _SIGNATURE.match(folded)
             or _NUMBER_LINE.match(folded)
+            or _FOOTNOTE.match(raw.strip())
             or (units and units[-1].role == "title")
             or (previous_caps and not _is_caps(cleaned))
         )
@@ -120,6 +122,8 @@ def _gather_units(text: str) -> list[_Unit]:
                 unit.role = "recipients"
             elif _SIGNATURE.match(folded):
                 unit.role = "signature"
+            elif _FOOTNOTE.match(raw.strip()):
+                unit.role = "footnote"
             units.append(unit)
         else:
             units[-1].end = end
@@ -139,7 +143,7 @@ def _wrap_width(text: str) -> int:
 
 def _continues(previous: _Unit, unit: _Unit, text: str, wrap_width: int) -> bool:
     """Whether `unit` is the rest of `previous`, cut by a page break or a blank line."""
-    if unit.marker != "none" or unit.role != "body" or previous.role != "body":
+    if unit.marker != "none" or unit.role != "body" or previous.role not in ("body", "footnote"):
         return False
     first = unit.first_line
     before = clean_span(text[previous.start : previous.end])
@@ -246,24 +250,27 @@ def split_clauses(document_id: str, text: str) -> list[Clause]:
     clauses: list[Clause] = []
     stack: list[tuple[int, str, str, str]] = []  # (level, label, trail text, clause id)
 
-    def emit(unit: _Unit, start: int, end: int, part: int, part_count: int, path: str) -> Clause:
-        display = clean_span(text[start:end])
-        clause = Clause(
-            id=f"{document_id}-{len(clauses):04d}",
-            document_id=document_id,
-            ordinal=len(clauses),
-            path=path,
-            trail=tuple(entry for _, _, entry, _ in stack),
-            kind=_kind(unit, clean_span(text[unit.start : unit.end])),
-            text=display,
-            start=start,
-            end=end,
-            parent_id=stack[-1][3] if stack else None,
-            part=part,
-            part_count=part_count,
-        )
-        clauses.append(clause)
-        return clause
+    def emit(unit: _Unit, spans: list[tuple[int, int]], path: str) -> Clause:
+        """Append the clause(s) of a unit, one per span, numbered as parts when there are several;
+        return the first."""
+        kind = _kind(unit, clean_span(text[unit.start : unit.end]))
+        first = len(clauses)
+        for index, (start, end) in enumerate(spans, start=1):
+            clauses.append(Clause(
+                id=f"{document_id}-{len(clauses):04d}",
+                document_id=document_id,
+                ordinal=len(clauses),
+                path=path,
+                trail=tuple(entry for _, _, entry, _ in stack),
+                kind=kind,
+                text=clean_span(text[start:end]),
+                start=start,
+                end=end,
+                parent_id=stack[-1][3] if stack else None,
+                part=index if len(spans) > 1 else 0,
+                part_count=len(spans) if len(spans) > 1 else 0,
+            ))
+        return clauses[first]
 
     for unit in units:
         display = clean_span(text[unit.start : unit.end])
@@ -271,26 +278,20 @@ def split_clauses(document_id: str, text: str) -> list[Clause]:
             continue
         if unit.role == "title":
             stack.clear()
-        if unit.role in ("recipients", "signature"):
+        if unit.role in ("recipients", "signature", "footnote"):
             # Outside the body's structure, but the stack is kept: OCR pages out of order may put
             # the rest of the last section after the signature.
             saved, stack[:] = list(stack), []
-            emit(unit, unit.start, unit.end, 0, 0, "")
+            whole = unit.role != "footnote"
+            emit(unit, [(unit.start, unit.end)] if whole else _sentence_cuts(text, unit.start, unit.end), "")
             stack[:] = saved
             continue
         if unit.marker in ("roman", "number", "letter") and unit.role == "body":
             while stack and stack[-1][0] >= unit.level:
                 stack.pop()
             path = PATH_SEPARATOR.join([*(label for _, label, _, _ in stack), unit.label])
-            spans = _sentence_cuts(text, unit.start, unit.end)
-            first = None
-            for part, (start, end) in enumerate(spans, start=1 if len(spans) > 1 else 0):
-                clause = emit(unit, start, end, part, len(spans) if len(spans) > 1 else 0, path)
-                first = first or clause
+            first = emit(unit, _sentence_cuts(text, unit.start, unit.end), path)
             stack.append((unit.level, unit.label, _trail_entry(display), first.id))
             continue
-        path = PATH_SEPARATOR.join(label for _, label, _, _ in stack)
-        spans = _sentence_cuts(text, unit.start, unit.end)
-        for part, (start, end) in enumerate(spans, start=1 if len(spans) > 1 else 0):
-            emit(unit, start, end, part, len(spans) if len(spans) > 1 else 0, path)
+        emit(unit, _sentence_cuts(text, unit.start, unit.end), PATH_SEPARATOR.join(label for _, label, _, _ in stack))
     return clauses
