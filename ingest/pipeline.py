@@ -17,6 +17,9 @@ from ingest.normalize import clean_line, to_nfc
 from ingest.store import Store
 
 SIDECAR_SUFFIX = ".meta.json"
+# Bump when splitting or metadata extraction changes: stored documents parsed by an older version
+# are parsed again on their next ingestion instead of being skipped as unchanged.
+PARSER_VERSION = "2"
 MIN_CLAUSES_EXPECTED = 5
 _REPORTED_FIELDS = ("province", "doc_type", "number", "date", "title")
 
@@ -105,10 +108,10 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def store_document(store: Store, document: Document) -> FileReport:
-    existing = store.id_for_hash(document.content_hash)
+    existing = store.id_for_hash(document.content_hash, PARSER_VERSION)
     if existing:
         return FileReport(document.source_name, "unchanged", existing, len(document.clauses))
-    replaced = store.put_document(document)
+    replaced = store.put_document(document, PARSER_VERSION)
     return FileReport(
         document.source_name, "replaced" if replaced else "added", document.id, len(document.clauses),
         document.warnings, replaced=replaced,

@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS documents (
     text TEXT NOT NULL,
     meta TEXT NOT NULL,
     warnings TEXT NOT NULL,
+    parser TEXT NOT NULL DEFAULT '',
     ingested_at TEXT NOT NULL DEFAULT (datetime('now'))
 );
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source_name);
@@ -102,12 +103,14 @@ class Store:
 
     # --- writes ---
 
-    def put_document(self, document: Document) -> list[str]:
-        """Insert a document with its clauses, replacing documents of the same source name.
+    def put_document(self, document: Document, parser_version: str) -> list[str]:
+        """Insert a document with its clauses, replacing documents of the same source name (and an older
+        parse of the same content).
 
-        Returns the ids of the documents it replaced.
+        Returns the ids of the other documents it replaced.
         """
         with self._transaction() as db:
+            db.execute("DELETE FROM documents WHERE id = ?", (document.id,))
             replaced = [
                 row["id"]
                 for row in db.execute(
@@ -118,11 +121,12 @@ class Store:
             for old_id in replaced:
                 db.execute("DELETE FROM documents WHERE id = ?", (old_id,))
             db.execute(
-                "INSERT INTO documents (id, source_name, content_hash, text, meta, warnings) VALUES (?,?,?,?,?,?)",
+                "INSERT INTO documents (id, source_name, content_hash, text, meta, warnings, parser)"
+                " VALUES (?,?,?,?,?,?,?)",
                 (
                     document.id, document.source_name, document.content_hash, document.text,
                     json.dumps(document.meta.to_dict(), ensure_ascii=False),
-                    json.dumps(document.warnings, ensure_ascii=False),
+                    json.dumps(document.warnings, ensure_ascii=False), parser_version,
                 ),
             )
             db.executemany(
@@ -137,8 +141,11 @@ class Store:
 
     # --- reads ---
 
-    def id_for_hash(self, content_hash: str) -> str | None:
-        rows = self._query("SELECT id FROM documents WHERE content_hash = ?", (content_hash,))
+    def id_for_hash(self, content_hash: str, parser_version: str) -> str | None:
+        """The document with this content, if it was parsed by this version of the parser."""
+        rows = self._query(
+            "SELECT id FROM documents WHERE content_hash = ? AND parser = ?", (content_hash, parser_version)
+        )
         return rows[0]["id"] if rows else None
 
     def document_ids(self) -> list[str]:

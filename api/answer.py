@@ -1,0 +1,373 @@
+"""Grounded answers: which clauses support a question, composed deterministically with verbatim quotes.
+
+No language model writes anything here. The answer is assembled from the clauses that pass the
+support check, each quoted verbatim from the original text at its offsets (checked before sending);
+when none passes, the answer says so and lists the nearest clauses as possibly related.
+
+Support combines three kinds of evidence (see `support_score`): how much of the question's key terms
+(weighted by rarity in the corpus) the clause contains, as compound words and as syllables; the dense
+similarity relative to the best candidate; and whether the lexical leg found the clause at all.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+from index.glossary import looks_english, translate_terms
+from index.models import Hit, SearchFilters
+from index.query import named_province
+from index.retriever import HybridRetriever
+from index.tokenize import segment_words
+from ingest.gazetteer import current_province
+from ingest.normalize import fold_diacritics, folded_form, has_diacritics
+
+Intent = Literal["aggregate", "lookup"]
+
+CANDIDATES = 40
+CANDIDATES_PER_PROVINCE = 5
+# A clause supports the question when it holds at least this share of the question's concept weight,
+# and at least RELATIVE_TO_BEST of the best candidate's share (eval/answers.py shows the margins).
+SUPPORT_THRESHOLD = 0.6
+RELATIVE_TO_BEST = 0.6
+SPECIFIC_IDF = 1.5  # words more common than this (phát triển, đầu tư, dự án) make no phrase
+MAX_CLAUSES_PER_PROVINCE = 3
+MAX_LOOKUP_CLAUSES = 3
+MAX_RELATED = 3
+QUOTE_TARGET_CHARS = 320
+
+_AGGREGATE = re.compile(
+    r"\b(?:(?:nhung|cac)\s+)?(?:tinh|tinh thanh|dia phuong|thanh pho)\s+nao\b"
+    r"|\b(?:nhung|cac)\s+(?:tinh|dia phuong)\b"
+    r"|\bwhich\s+(?:provinces?|localit(?:y|ies)|cities)\b|\bwhat\s+provinces\b",
+)
+# Words that frame a question rather than say what it is about (folded).
+_FRAME_WORDS = frozenset(
+    "tinh nao nhung cac co khong la bao nhieu gi the nhu o tai cua va cho den ve voi duoc mot "
+    "cam ket ke hoach ke_hoach cam_ket dia phuong dia_phuong bao_nhieu nhu_the_nao hay nhu_nao "
+    "tinh_thanh thanh_pho_nao muc tieu muc_tieu dat".split()
+)
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+|\n\s*\n")
+
+
+@dataclass
+class Citation:
+    n: int
+    clause_id: str
+    document_id: str
+    document_title: str | None
+    document_number: str | None
+    source_name: str
+    province: str | None
+    province_current: str | None
+    date: str | None
+    path: str
+    trail: list[str]
+    quote: str  # verbatim original text: document.text[start:end]
+    start: int
+    end: int
+    related: bool = False  # a nearest clause shown when nothing supports the question
+
+
+@dataclass
+class ProvinceAnswer:
+    name: str
+    current: str | None
+    citations: list[int]
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    citations: list[Citation]
+    provinces: list[ProvinceAnswer]
+    intent: Intent
+    supported: bool
+    language: Literal["vi", "en"]
+    filters: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# --- understanding the question --------------------------------------------------------------------
+
+def detect_intent(question: str) -> Intent:
+    return "aggregate" if _AGGREGATE.search(folded_form(question)) else "lookup"
+
+
+def _phrase(word: str) -> str:
+    return fold_diacritics(word).replace("_", " ")
+
+
+def _question_words(question: str, retriever: HybridRetriever) -> list[str]:
+    """The question's words, folded. Typed without diacritics, underthesea cannot segment it, so its
+    syllables are grouped greedily into the longest compounds the corpus has ("nha may dien hat nhan"
+    → nha_may, dien, hat_nhan)."""
+    if has_diacritics(question):
+        return [fold_diacritics(w) for w in segment_words(question)]
+    syllables = [s for w in segment_words(question) for s in fold_diacritics(w).split("_")]
+    words, position = [], 0
+    while position < len(syllables):
+        for size in range(min(4, len(syllables) - position), 0, -1):
+            candidate = "_".join(syllables[position : position + size])
+            if size == 1 or retriever.lexical.document_frequency(candidate):
+                words.append(candidate)
+                position += size
+                break
+    return words
+
+
+def key_concepts(question: str, retriever: HybridRetriever) -> dict[str, float]:
+    """What the question is about, as folded phrases weighted by their rarity (IDF) in the corpus.
+
+    Vietnamese: its content words, and each pair of adjacent specific words as a phrase (so "điện hạt
+    nhân" asks for the phrase, not "điện" here and "hạt nhân" there); a long compound the corpus never
+    has (a segmentation slip such as "định_an_đón") counts as its syllables. English: the Vietnamese
+    glossary terms it contains, each one phrase, and its numbers and codes.
+    """
+    if looks_english(question):
+        numbers_and_codes = " ".join(re.findall(r"\d[\d.,]*%?|\b[A-Z][A-Za-z]*\d\w*", question))
+        phrases = [" ".join(segment_words(term)) for term in translate_terms(question)]
+        words = [_phrase(p.replace(" ", "_")) for p in phrases] + [_phrase(w) for w in segment_words(numbers_and_codes)]
+        return {w: _idf(retriever, w) for w in dict.fromkeys(words) if w not in _FRAME_WORDS}
+    content: list[str | None] = []
+    for word in _question_words(question, retriever):
+        if word in _FRAME_WORDS or not re.search(r"\w", word):
+            content.append(None)
+        elif word.count("_") >= 2 and not retriever.lexical.document_frequency(word):
+            content.extend(part for part in word.split("_") if part not in _FRAME_WORDS)
+        else:
+            content.append(word)
+    concepts = {_phrase(w): _idf(retriever, _phrase(w)) for w in content if w}
+    for first, second in zip(content, content[1:], strict=False):
+        if first and second:
+            weights = (concepts[_phrase(first)], concepts[_phrase(second)])
+            if min(weights) >= SPECIFIC_IDF:
+                concepts[f"{_phrase(first)} {_phrase(second)}"] = min(weights)
+    return concepts
+
+
+def absent_words(concepts: dict[str, float], retriever: HybridRetriever) -> list[str]:
+    """Words of the question that no indexed clause contains: what it asks about is not in the corpus."""
+    return [
+        concept for concept in concepts
+        if " " not in concept and concept.isalpha() and not retriever.lexical.document_frequency(concept)
+    ]
+
+
+def _idf(retriever: HybridRetriever, phrase: str) -> float:
+    """BM25's IDF of a word or glossary phrase (a phrase: of its compound, or else of its rarest word)."""
+    size = max(retriever.lexical.size, 1)
+    frequency = retriever.lexical.document_frequency(phrase.replace(" ", "_"))
+    if not frequency and " " in phrase:
+        frequency = min(retriever.lexical.document_frequency(word) for word in phrase.split())
+    return math.log(1 + (size - frequency + 0.5) / (frequency + 0.5))
+
+
+def _folded_sequence(text: str) -> str:
+    return " " + " ".join(_phrase(w) for w in segment_words(text)) + " "
+
+
+def concept_coverage(concepts: dict[str, float], text: str) -> float:
+    """Share of the concepts' weight that a text contains, each concept as a contiguous phrase."""
+    total = sum(concepts.values())
+    if not total:
+        return 0.0
+    sequence = _folded_sequence(text)
+    return sum(weight for concept, weight in concepts.items() if f" {concept} " in sequence) / total
+
+
+# --- support ---------------------------------------------------------------------------------------
+
+@dataclass
+class _Scored:
+    hit: Hit
+    coverage: float  # share of the question's concept weight the clause (with its heading) contains
+
+
+def score_candidates(hits: list[Hit], concepts: dict[str, float]) -> list[_Scored]:
+    """Candidates by concept coverage; the fused retrieval order (both legs' evidence) breaks ties."""
+    scored = [_Scored(hit, concept_coverage(concepts, "\n".join([*hit.trail[-1:], hit.text]))) for hit in hits]
+    return sorted(scored, key=lambda s: -s.coverage)  # stable: ties keep the hybrid ranking
+
+
+def supporting(scored: list[_Scored]) -> list[_Scored]:
+    """The clauses that support the question: enough of its concepts, and not far below the best.
+
+    e5 cosines bunch together (0.75–0.91 for everything), so no fixed cosine threshold can tell an
+    answer from a near miss; the question's own rare words and phrases can.
+    """
+    if not scored:
+        return []
+    floor = max(SUPPORT_THRESHOLD, RELATIVE_TO_BEST * scored[0].coverage)
+    return [item for item in scored if item.coverage >= floor]
+
+
+# --- quoting ---------------------------------------------------------------------------------------
+
+def best_quote_span(text: str, hit: Hit, concepts: dict[str, float]) -> tuple[int, int]:
+    """The sentence(s) of the clause's original span that best cover the key terms."""
+    start, end = hit.start, hit.end
+    if end - start <= QUOTE_TARGET_CHARS:
+        return start, end
+    cuts = [start, *(start + m.end() for m in _SENTENCE_END.finditer(text[start:end])), end]
+    sentences = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip()]
+    best = max(sentences, key=lambda span: (concept_coverage(concepts, text[span[0] : span[1]]), -span[0]))
+    a, b = best
+    while b - a < QUOTE_TARGET_CHARS // 3 and (a, b) != (start, end):  # a too short sentence: add the next
+        following = [s for s in sentences if s[0] >= b]
+        if not following:
+            break
+        b = following[0][1]
+    text_span = text[a:b]
+    trimmed = len(text_span) - len(text_span.rstrip())
+    leading = len(text_span) - len(text_span.lstrip())
+    return a + leading, b - trimmed
+
+
+# --- composing -------------------------------------------------------------------------------------
+
+def _province_label(name: str, current: str | None, language: str) -> str:
+    if not current or current == name:
+        return name
+    return f"{name} (now part of {current} province)" if language == "en" else f"{name} (nay thuộc tỉnh {current})"
+
+
+def _quote_text(quote: str) -> str:
+    return " ".join(quote.split())
+
+
+def compose(
+    question: str, intent: Intent, language: str, supported: list[_Scored], related: list[Hit], texts: dict[str, str],
+    concepts: dict[str, float],
+) -> tuple[str, list[Citation], list[ProvinceAnswer]]:
+    citations: list[Citation] = []
+
+    def cite(hit: Hit, is_related: bool = False) -> Citation | None:
+        text = texts.get(hit.document_id)
+        if text is None:
+            return None
+        start, end = best_quote_span(text, hit, concepts)
+        quote = text[start:end]
+        if text[start:end] != quote or not quote.strip():  # verified against the original at its offsets
+            return None
+        citation = Citation(
+            n=len(citations) + 1, clause_id=hit.clause_id, document_id=hit.document_id,
+            document_title=hit.document_title, document_number=hit.document_number, source_name=hit.source_name,
+            province=hit.province, province_current=hit.province_current, date=hit.date, path=hit.path,
+            trail=hit.trail, quote=quote, start=start, end=end, related=is_related,
+        )
+        citations.append(citation)
+        return citation
+
+    english = language == "en"
+    if not supported:
+        lines = [
+            "No clause in the ingested documents answers this question." if english
+            else "Không tìm thấy nội dung nào trong các văn bản đã nạp trả lời câu hỏi này."
+        ]
+        if related:
+            lines.append("Possibly related:" if english else "Các điều khoản có thể liên quan:")
+        for hit in related:
+            citation = cite(hit, is_related=True)
+            if citation:
+                lines.append(f"- {_source(citation, language)}: “{_quote_text(citation.quote)}” [{citation.n}]")
+        return "\n".join(lines), citations, []
+
+    by_province: dict[str, list[_Scored]] = {}
+    for item in supported:
+        by_province.setdefault(item.hit.province or "?", []).append(item)
+    provinces: list[ProvinceAnswer] = []
+    per_province = intent == "aggregate" or len(by_province) > 1
+    if per_province:
+        count = len(by_province)
+        lines = [
+            f"{count} province(s) have clauses on this:" if english
+            else f"Có {count} tỉnh có nội dung về vấn đề này:"
+        ]
+        for name, items in by_province.items():  # already ordered by the best clause's support
+            numbers = []
+            quotes = []
+            for item in items[:MAX_CLAUSES_PER_PROVINCE]:
+                citation = cite(item.hit)
+                if citation:
+                    numbers.append(citation.n)
+                    quotes.append(f"“{_quote_text(citation.quote)}” [{citation.n}]")
+            if not numbers:
+                continue
+            current = items[0].hit.province_current or current_province(name)
+            provinces.append(ProvinceAnswer(name=name, current=current, citations=numbers))
+            lines.append(f"- {_province_label(name, current, language)}: " + " … ".join(quotes))
+        return "\n".join(lines), citations, provinces
+
+    lines = ["According to the documents:" if english else "Theo các văn bản đã nạp:"]
+    for item in supported[:MAX_LOOKUP_CLAUSES]:
+        citation = cite(item.hit)
+        if citation:
+            lines.append(f"- {_source(citation, language)}: “{_quote_text(citation.quote)}” [{citation.n}]")
+    name = supported[0].hit.province
+    if name:
+        current = supported[0].hit.province_current
+        numbers = [c.n for c in citations if c.province == name]
+        provinces.append(ProvinceAnswer(name=name, current=current, citations=numbers))
+    return "\n".join(lines), citations, provinces
+
+
+def _source(citation: Citation, language: str) -> str:
+    document = citation.document_number or citation.document_title or citation.source_name
+    where = f"{citation.path}" if citation.path else ("preamble" if language == "en" else "phần mở đầu")
+    province = citation.province or "?"
+    return f"{province}, {document}, {where}" if language == "en" else f"{province}, {document}, mục {where}"
+
+
+# --- the entry points --------------------------------------------------------------------------------
+
+def answer_question(service, question: str, filters: SearchFilters | None = None) -> Answer:
+    """The grounded answer to a question, over the service's current index."""
+    question = question.strip()
+    language = "en" if looks_english(question) else "vi"
+    intent = detect_intent(question)
+    filters = filters or SearchFilters()
+    if not filters.province and intent == "lookup":
+        province = named_province(question)
+        if province:
+            filters = SearchFilters(**{**asdict(filters), "province": province})
+    retriever: HybridRetriever = service.retriever
+    hits = retriever.search(question, k=CANDIDATES, filters=filters)
+    if intent == "aggregate":  # complete across provinces: every province brings its own best clauses
+        seen = {hit.clause_id for hit in hits}
+        for province_hits in retriever.search_per_province(question, CANDIDATES_PER_PROVINCE, filters).values():
+            hits.extend(hit for hit in province_hits if hit.clause_id not in seen)
+    concepts = key_concepts(question, retriever)
+    scored = score_candidates(hits, concepts)
+    supported = [] if absent_words(concepts, retriever) else supporting(scored)
+    related = [item.hit for item in scored[:MAX_RELATED]] if not supported else []
+    texts = {
+        doc_id: doc.text
+        for doc_id in {item.hit.document_id for item in supported} | {hit.document_id for hit in related}
+        if (doc := service.store.document(doc_id, with_clauses=False)) is not None
+    }
+    text, citations, provinces = compose(question, intent, language, supported, related, texts, concepts)
+    return Answer(
+        question=question, answer=text, citations=citations, provinces=provinces, intent=intent,
+        supported=bool(supported) and any(not c.related for c in citations), language=language,
+        filters={k: v for k, v in asdict(filters).items() if v not in (None, "")},
+    )
+
+
+def stream_events(answer: Answer) -> Iterator[tuple[str, dict]]:
+    """Server-sent events of an answer: its frame, then every citation, then the text, then done."""
+    yield "meta", {
+        "intent": answer.intent, "supported": answer.supported, "language": answer.language,
+        "provinces": [asdict(p) for p in answer.provinces],
+    }
+    for citation in answer.citations:
+        yield "citation", asdict(citation)
+    for line in answer.answer.splitlines(keepends=True):
+        yield "delta", {"text": line}
+    yield "done", {"answer": answer.answer, "supported": answer.supported}

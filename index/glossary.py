@@ -1,0 +1,69 @@
+"""English → Vietnamese terms of infrastructure and planning policy, for English questions.
+
+The dense leg understands English on its own; this glossary lets the lexical leg and the answer's
+support check meet Vietnamese clauses on their words too ("hydrogen" → "hydro", "airport" →
+"cảng hàng không"). Longer phrases are matched first.
+"""
+
+from __future__ import annotations
+
+import re
+
+GLOSSARY: dict[str, str] = {
+    "offshore wind": "điện gió ngoài khơi", "wind power": "điện gió", "wind farm": "điện gió",
+    "solar power": "điện mặt trời", "renewable energy": "năng lượng tái tạo", "power grid": "lưới điện",
+    "green hydrogen": "hydro xanh", "hydrogen": "hydro", "electricity": "điện", "power plant": "nhà máy điện",
+    "nuclear": "hạt nhân", "airport": "cảng hàng không", "airports": "cảng hàng không",
+    "seaport": "cảng biển", "seaports": "cảng biển", "port": "cảng", "ports": "cảng",
+    "expressway": "cao tốc", "expressways": "cao tốc", "highway": "quốc lộ", "national road": "quốc lộ",
+    "bridge": "cầu", "bridges": "cầu", "railway": "đường sắt", "metro": "đường sắt đô thị",
+    "road": "đường bộ", "roads": "đường bộ", "inland waterway": "đường thủy nội địa",
+    "industrial park": "khu công nghiệp", "industrial parks": "khu công nghiệp",
+    "industrial cluster": "cụm công nghiệp", "industrial clusters": "cụm công nghiệp",
+    "economic zone": "khu kinh tế", "urbanization": "đô thị hóa", "urbanisation": "đô thị hóa",
+    "urban": "đô thị", "city": "thành phố", "rate": "tỷ lệ", "target": "mục tiêu", "targets": "mục tiêu",
+    "social housing": "nhà ở xã hội", "housing": "nhà ở", "worker housing": "nhà ở công nhân",
+    "irrigation": "thủy lợi", "sluice": "cống", "sluices": "cống", "dyke": "đê", "embankment": "kè",
+    "climate change": "biến đổi khí hậu", "flood": "ngập", "drainage": "thoát nước",
+    "water supply": "cấp nước", "clean water": "nước sạch", "wastewater": "nước thải",
+    "solid waste": "chất thải rắn", "waste": "chất thải", "landfill": "bãi chôn lấp",
+    "market": "chợ", "wholesale market": "chợ đầu mối", "logistics": "logistics", "tourism": "du lịch",
+    "hospital": "bệnh viện", "health": "y tế", "school": "trường học", "education": "giáo dục",
+    "digital transformation": "chuyển đổi số", "telecommunications": "viễn thông", "5g": "5G",
+    "mobile coverage": "sóng di động", "data center": "trung tâm dữ liệu", "green credit": "tín dụng xanh",
+    "investment": "đầu tư", "invest": "đầu tư", "project": "dự án", "projects": "dự án",
+    "public investment": "đầu tư công", "public-private partnership": "đối tác công tư", "ppp": "PPP",
+    "ha": "ha", "hectares": "ha", "tons": "tấn", "tonnes": "tấn", "ship": "tàu", "ships": "tàu",
+    "province": "tỉnh", "provinces": "tỉnh", "infrastructure": "hạ tầng", "transport": "giao thông",
+    "traffic": "giao thông", "electric": "điện", "energy": "năng lượng", "culture": "văn hóa",
+    "sports": "thể thao", "science": "khoa học", "technology": "công nghệ", "commerce": "thương mại",
+}
+_PATTERN = re.compile(
+    r"\b(" + "|".join(re.escape(term) for term in sorted(GLOSSARY, key=len, reverse=True)) + r")\b", re.I
+)
+
+
+def translate_terms(text: str) -> list[str]:
+    """The Vietnamese terms for the English terms found in `text`, in order of appearance."""
+    return [GLOSSARY[match.group().lower()] for match in _PATTERN.finditer(text)]
+
+_ENGLISH_WORDS = frozenset(
+    "the which what where when how who whose is are was were do does did of to in on for with by from and or "
+    "plan plans planned commit commits committed province provinces locality localities target targets rate "
+    "any there their its this that these those have has".split()
+)
+
+
+def looks_english(text: str) -> bool:
+    """An English question: ASCII letters only, with English function words (unaccented Vietnamese has none)."""
+    if any(ord(ch) > 127 and ch.isalpha() for ch in text):
+        return False
+    words = re.findall(r"[a-z]+", text.lower())
+    return sum(word in _ENGLISH_WORDS for word in words) >= 1 and len(words) >= 2
+
+
+def expand_for_lexical(query: str) -> str:
+    """An English query with its Vietnamese glossary terms appended, so BM25 can meet Vietnamese text."""
+    if not looks_english(query):
+        return query
+    return " ".join([query, *translate_terms(query)])
