@@ -54,12 +54,23 @@ _ENGLISH_WORDS = frozenset(
 )
 
 
+# A syllable Vietnamese can spell, once folded (onset, one to three vowels, coda): "ngoai", "khoi", "tuyen".
+_VIETNAMESE_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?"
+)
+
+
 def looks_english(text: str) -> bool:
-    """An English question: ASCII letters only, with English function words (unaccented Vietnamese has none)."""
+    """An English question: ASCII letters only, and English function words or mostly words that no
+    Vietnamese syllable spells ("offshore wind projects"; unaccented Vietnamese is all syllables)."""
     if any(ord(ch) > 127 and ch.isalpha() for ch in text):
         return False
-    words = re.findall(r"[a-z]+", text.lower())
-    return sum(word in _ENGLISH_WORDS for word in words) >= 1 and len(words) >= 2
+    words = re.findall(r"\b[a-z]+\b", text.lower())  # not the letters of codes such as 5G or JICA3
+    if not words:
+        return False
+    foreign = sum(not _VIETNAMESE_SYLLABLE.fullmatch(word) for word in words)
+    function_words = sum(word in _ENGLISH_WORDS for word in words)
+    return (function_words >= 1 and len(words) >= 2) or 2 * foreign > len(words)
 
 
 def expand_for_lexical(query: str) -> str:

@@ -2,7 +2,7 @@
 
 A query typed with diacritics is scored on the exact field, with the folded field added at a lower
 weight, so exact-accent matches rank first; texts written without any diacritics (OCR output) cannot
-match accents, so for them the folded field counts in full. A query typed without diacritics is
+match accents, so for them the folded field counts as both. A query typed without diacritics is
 scored on the folded field alone. BM25 is Robertson & Zaragoza's Okapi BM25 as implemented by bm25s ("lucene").
 """
 
@@ -67,7 +67,9 @@ class LexicalIndex:
             return folded.astype(np.float32)
         exact = self._exact.get_scores(tokens.exact)[: self.size]
         accented = exact + FOLDED_WEIGHT_FOR_ACCENTED_QUERY * folded
-        return np.where(self.accentless, folded, accented).astype(np.float32)
+        # A text without diacritics can neither match nor miss the query's accents: it scores as if it matched.
+        unaccented = (1 + FOLDED_WEIGHT_FOR_ACCENTED_QUERY) * folded
+        return np.where(self.accentless, unaccented, accented).astype(np.float32)
 
     def document_frequency(self, folded_token: str) -> int:
         """How many indexed texts contain a folded token (its BM25 posting-list length)."""

@@ -32,7 +32,7 @@ from ingest.store import Store
 
 # Bump when what is cached or snapshotted changes meaning (tokenizer, indexed text, file layout):
 # older caches and snapshots are then rebuilt instead of read.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
@@ -127,8 +127,9 @@ class IndexManager:
         return HybridRetriever(table, lexical, dense, self.embedder)
 
     def _write_snapshot(self, retriever: HybridRetriever, documents: list[Document]) -> None:
-        previous = self._current()
-        number = int(previous.name.split("-")[1]) + 1 if previous else 1
+        # Past every snapshot on disk, not only the current one: a crash can leave a newer one behind.
+        numbers = [int(path.name.split("-")[1]) for path in self.root.glob("snapshot-*") if path.name[9:].isdigit()]
+        number = max(numbers, default=0) + 1
         staging = Path(tempfile.mkdtemp(dir=self.root, prefix=".snapshot-"))
         retriever.lexical.save(staging)
         np.save(staging / "vectors.npy", retriever.dense.vectors)
