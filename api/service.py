@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from index.embedding import load_embedder
-
 from index.models import Hit, SearchFilters
 from index.persist import IndexManager
 from index.retriever import HybridRetriever
@@ -26,8 +25,7 @@ class VnPolicy:
         self.home.mkdir(parents=True, exist_ok=True)
         self.store = Store.open(self.home)
         self._embedder_backend = embedder_backend
-        self._write_lock = threading.Lock()
-        self._load_lock = threading.Lock()
+        self._write_lock = threading.Lock()  # one writer of the store and indexes at a time, first load included
         self._retriever: HybridRetriever | None = None
         self._indexes: IndexManager | None = None
 
@@ -41,7 +39,7 @@ class VnPolicy:
     def retriever(self) -> HybridRetriever:
         """The current retriever, loaded (and brought in step with the store) on first use."""
         if self._retriever is None:
-            with self._load_lock:
+            with self._write_lock:
                 if self._retriever is None:
                     self._retriever = self.indexes.sync(self.store)
         return self._retriever
