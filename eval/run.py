@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from eval.answers import evaluate_answers, print_report
 from eval.baseline import LangChainDefaultBaseline
 from eval.beir import K, build_retriever, evaluate_beir, load_beir
 from eval.gold import QuestionResult, RetrievedUnit, evaluate, load_gold
@@ -62,6 +63,16 @@ def run(service, beir_folders: Sequence[Path], out: Callable[[str], None] = prin
     misses = [r.question.id for r in results if not r.relevant_ranks or min(r.relevant_ranks) > 5]
     out(f"questions without a relevant clause in the top 5: {', '.join(misses) or 'none'}")
     report = {"gold": {"vnpolicy": ours, "langchain-default": theirs, "misses_at_5": misses}}
+    answers = evaluate_answers(service)
+    out("")
+    out("Answers (POST /api/ask) on the gold questions and eval/data/unanswerable.jsonl")
+    print_report(answers, out)
+    report["answers"] = {
+        "supported_gold": [answers.supported_gold, answers.gold],
+        "refused_unanswerable": [answers.unsupported_unanswerable, answers.unanswerable],
+        "provinces": {qid: {"precision": p, "recall": r} for qid, (p, r, _, _) in answers.province_results.items()},
+        "quotes_matching": [answers.quotes_matching, answers.quotes_checked],
+    }
     for folder in beir_folders:
         beir_ours, beir_theirs = run_beir(folder, service.retriever.embedder)
         out("")

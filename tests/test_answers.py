@@ -117,3 +117,27 @@ def test_cli_ask_prints_a_readable_answer_and_json(sample_service, model_home: P
 def test_cli_ask_refuses_an_empty_question_with_a_sentence(model_home: Path) -> None:
     result = run_cli(model_home, "ask", "   ")
     assert result.returncode != 0 and "the question is empty" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("question", "provinces"),
+    [  # the corpus spells "cảng biển" only in Bến Tre's plan and "nhà ở xã hội" only in Tuyên Quang's and Trà Vinh's
+        ("Những địa phương nào phát triển cảng biển?", {"Bến Tre"}),
+        ("tinh nao dau tu nha o xa hoi", {"Tuyên Quang", "Trà Vinh"}),
+        ("Which provinces plan social housing?", {"Tuyên Quang", "Trà Vinh"}),
+    ],
+)
+def test_a_term_split_by_segmentation_must_be_spelled_whole(sample_service, question: str, provinces: set) -> None:
+    answer = answer_question(sample_service, question)
+    assert {province.name for province in answer.provinces} == provinces
+
+
+def test_a_quote_is_dropped_when_the_stored_text_no_longer_gives_its_clause(sample_service) -> None:
+    from api.answer import _verified
+
+    hit = sample_service.search("phát triển dự án Khu tổ hợp hydro xanh Bến Tre", k=1)[0]
+    text = sample_service.store.document(hit.document_id, with_clauses=False).text
+    assert _verified(text, hit, hit.start, hit.end)
+    shifted = "x" + text  # the same document with one more character in front: offsets now point elsewhere
+    assert not _verified(shifted, hit, hit.start, hit.end)
+    assert not _verified(text, hit, hit.start - 5, hit.end)  # outside the clause
