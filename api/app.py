@@ -19,6 +19,7 @@ from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import ui
@@ -182,7 +183,7 @@ def _mount_ui(app: FastAPI) -> None:
 def create_app(service: VnPolicy | None = None) -> FastAPI:
     """The API over `service` (default: one on $VNPOLICY_HOME). It ingests nothing by itself."""
     service = service or VnPolicy()
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs and /redoc with their scripts served from the package, not a CDN
         title="vnpolicy",
         version=version("vnpolicy"),
         description=(

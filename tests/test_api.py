@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import socket
 import threading
 import time
@@ -177,7 +178,11 @@ def _resolve(node, components: dict):
 
 
 def test_openapi_documents_every_endpoint_with_vietnamese_examples(client) -> None:
-    assert "text/html" in client.get("/docs").headers["content-type"]
+    docs = client.get("/docs")
+    assert "text/html" in docs.headers["content-type"]
+    assets = re.findall(r"""(?:src|href)=['"]([^'"]+\.(?:js|css))['"]""", docs.text)
+    assert assets and all(asset.startswith("/") for asset in assets), assets  # served here: works offline
+    assert all(client.get(asset).status_code == 200 for asset in assets)
     spec = client.get("/openapi.json").json()
     expected = {
         ("post", "/api/search"), ("get", "/api/search"), ("get", "/api/search/export"), ("get", "/api/documents"),
