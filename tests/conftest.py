@@ -10,7 +10,6 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
-DEV_SET = ROOT / "eval" / "data" / "dev.jsonl"
 
 
 def sample_file(prefix: str) -> Path:

@@ -13,7 +13,8 @@ import pytest
 os.environ["HF_HUB_OFFLINE"] = "1"  # nothing here may reach a model hub
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
-from eval.bench_embedding import dev_questions, row_cosines, sample_clause_texts, top_k_agreement  # noqa: E402
+from eval.bench_embedding import row_cosines, sample_clause_texts, top_k_agreement  # noqa: E402
+from eval.gold import dev_questions  # noqa: E402
 from index import embedding  # noqa: E402
 from index.e5_rebuild import MODEL_DIR_NAME, build_model, ensure_model  # noqa: E402
 
