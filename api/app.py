@@ -34,6 +34,7 @@ from ingest.loaders import FileTooLarge, IngestError, UnsupportedFileType
 from ingest.models import Document
 
 logger = logging.getLogger("vnpolicy.api")
+SEARCHES_IN_FLIGHT = 16
 
 # Each module contributes one router; each reaches the service as `request.app.state.runtime`.
 ROUTERS: tuple[APIRouter, ...] = (routes_search.router, routes_documents.router, routes_ask.router)
@@ -58,11 +59,9 @@ class Runtime:
         self.service = service
         self._loaded = threading.Event()
         self.failure: str | None = None
-        # Searches run one at a time, in arrival order. Most of one is the query embedding, which the embedder
-        # runs one at a time anyway; queueing here in order, instead of on its lock (where a late thread can
-        # barge in), keeps the slowest answers near the median: with 16 clients (eval/bench_api.py) p95 stayed
-        # within ~15% of p50, against up to 50% when threads raced for the embedder, at the same throughput.
-        self._search_turns = anyio.CapacityLimiter(1)
+        # Searches in flight at once: their query embeddings merge into shared forward passes
+        # (index.embedding._CoalescingRunner), so more in flight means more queries per pass.
+        self._search_turns = anyio.CapacityLimiter(SEARCHES_IN_FLIGHT)
 
     def load(self) -> None:
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -139,6 +140,18 @@ def test_shapes_and_normalisation(backends, clause_texts: list[str], backend: st
     alone = np.vstack([embedder.embed_passages([t]) for t in clause_texts[:8]])
     assert row_cosines(alone, passages[:8]).min() > 0.999
     assert ((alone @ passages[:8].T).argmax(axis=1) == np.arange(8)).all()
+
+
+def test_concurrent_queries_share_passes_and_each_gets_its_own_vector(backends) -> None:
+    st = backends["st"]
+    questions = dev_questions()
+    alone = np.vstack([st.embed_queries([q]) for q in questions])
+    with ThreadPoolExecutor(max_workers=len(questions)) as callers:
+        together = np.vstack(list(callers.map(lambda q: st.embed_queries([q]), questions)))
+    assert row_cosines(alone, together).min() > 0.99999
+    with pytest.raises(IndexError):  # a token id past the vocabulary fails that caller, not the worker
+        st._small([[0, 10**9, 2]])
+    np.testing.assert_allclose(st.embed_queries([questions[0]]), alone[:1], atol=1e-5)
 
 
 def test_passages_and_queries_agree_with_engine(vectors) -> None:
