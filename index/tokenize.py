@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ingest.normalize import canonical_tones, fold_diacritics, to_nfc
@@ -25,6 +27,8 @@ _PROTECTED = re.compile(
 )
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 _WORD_CHAR = re.compile(r"\w")
+_LOADING = threading.Lock()
+_loaded_word_tokenize: Callable[[str], list[str]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +54,23 @@ def _protected_token(match: re.Match[str]) -> str:
     return re.sub(r"\s", "", match.group()).replace("–", "-").lower()
 
 
-def _segment(chunk: str) -> list[str]:
-    from underthesea import word_tokenize  # loaded lazily: importing it costs a second
+def _word_tokenize() -> Callable[[str], list[str]]:
+    """underthesea's word_tokenize with its model loaded, once, under a lock: its own lazy loading
+    is not thread-safe (concurrent first searches on a new server met a half-loaded model)."""
+    global _loaded_word_tokenize
+    if _loaded_word_tokenize is None:
+        with _LOADING:
+            if _loaded_word_tokenize is None:
+                from underthesea import word_tokenize  # imported lazily: it costs a second
 
+                word_tokenize("khởi động")  # loads the model
+                _loaded_word_tokenize = word_tokenize
+    return _loaded_word_tokenize
+
+
+def _segment(chunk: str) -> list[str]:
     words = []
-    for word in word_tokenize(chunk):
+    for word in _word_tokenize()(chunk):
         syllables = [s for s in word.lower().split() if _WORD_CHAR.search(s)]
         if syllables:
             words.append("_".join(syllables))

@@ -6,6 +6,7 @@ Servers with another key configuration run in a thread over the session's `sampl
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -132,6 +133,20 @@ def test_health_says_loading_until_the_index_is_loaded_then_counts(server, clien
     assert ready["status_code"] == 200 and ready["status"] == "ok"
     assert (ready["documents"], ready["clauses"]) == (documents, clauses)
     assert client.get("/health").json()["indexed_clauses"] <= clauses
+
+
+def test_concurrent_first_searches_on_a_new_server_all_succeed(server) -> None:
+    # The first searches load the word segmenter; 16 at once once met it half-loaded (500s).
+    # This runs before any other search of the module's new server.
+    queries = [f"{query} {n}" for n, query in enumerate(["hydro xanh", "du an dien gio", "cảng hàng không"] * 6)]
+
+    async def search_all() -> list[httpx.Response]:
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=120) as http:
+            return await asyncio.gather(*(http.get("/api/search", params={"q": q}) for q in queries))
+
+    responses = asyncio.run(search_all())
+    assert [r.status_code for r in responses] == [200] * len(queries), server.log.read_text()[-2000:]
+    assert all(r.json()["hits"] for r in responses)
 
 
 class _LoadsOnSignal:
