@@ -182,11 +182,16 @@ def open_page(browser, ui_server):
 
 
 def cited_clause_in_view(page) -> bool:
-    """Is the highlighted clause inside the visible part of the panel's scrolling body?"""
+    """Is the highlighted clause inside the visible part of the panel's scrolling body, with only that
+    body scrolled (not the page around it, which would push the header out of sight)?"""
     return page.evaluate(
         """() => {
-            const body = document.querySelector('#panel-body').getBoundingClientRect();
+            const panelBody = document.querySelector('#panel-body');
+            const body = panelBody.getBoundingClientRect();
             const mark = document.querySelector('#panel .clause.cited').getBoundingClientRect();
+            for (let el = panelBody.parentElement; el; el = el.parentElement) {
+                if (el.scrollTop !== 0) return false;
+            }
             return mark.bottom > body.top && mark.top < body.bottom;
         }"""
     )

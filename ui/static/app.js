@@ -806,8 +806,11 @@ function renderDocument(data, c) {
 }
 
 function scrollToCited() {
+  // Only the panel scrolls: scrollIntoView would also shift the page itself and hide its header.
   const target = panelBody.querySelector(".clause.cited");
-  if (target) target.scrollIntoView({ block: "center" });
+  if (!target) return;
+  const offset = target.getBoundingClientRect().top - panelBody.getBoundingClientRect().top;
+  panelBody.scrollTop += offset - Math.max(0, (panelBody.clientHeight - target.offsetHeight) / 2);
 }
 
 async function openCitation(c, trigger) {
