@@ -254,6 +254,12 @@ class _FastBert:
     def mean_pooled(self, sequences: Sequence[Sequence[int]]) -> np.ndarray:
         """Mean of the last hidden states over each sequence's tokens (specials included), unnormalised."""
         import torch
+
+        with torch.inference_mode():
+            return self._mean_pooled(sequences)
+
+    def _mean_pooled(self, sequences: Sequence[Sequence[int]]) -> np.ndarray:
+        import torch
         import torch.nn.functional as F
 
         lengths = torch.tensor([len(s) for s in sequences])
@@ -309,8 +315,6 @@ class _CoalescingRunner:
         return done.result()
 
     def _drain(self) -> None:
-        import torch
-
         jobs, tokens = [], 0
         with self._lock:
             while self._waiting:
@@ -322,8 +326,7 @@ class _CoalescingRunner:
         if not jobs:  # an earlier drain took them
             return
         try:
-            with torch.inference_mode():
-                pooled = self._pooled([s for sequences, _ in jobs for s in sequences])
+            pooled = self._pooled([s for sequences, _ in jobs for s in sequences])
         except Exception as error:
             for _, done in jobs:
                 done.set_exception(error)
@@ -506,8 +509,6 @@ class TransformerEmbedder:
         return sequences, owner, weight
 
     def _embed_fast(self, texts: list[str]) -> np.ndarray:
-        import torch
-
         assert self._fast is not None
         sequences, owner, weight = self._windows(texts)
         lengths = [len(s) for s in sequences]
@@ -516,8 +517,7 @@ class TransformerEmbedder:
         fast = self._fast
 
         def run(batch: list[int]) -> None:
-            with torch.inference_mode():
-                pooled[batch] = fast.mean_pooled([sequences[i] for i in batch])
+            pooled[batch] = fast.mean_pooled([sequences[i] for i in batch])
 
         batches = list(_token_budget_batches(order, lengths, TOKEN_BUDGET))
         if len(batches) == 1:
