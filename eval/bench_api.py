@@ -7,8 +7,9 @@ It makes a temporary data directory holding the sample corpus (the embedding mod
 closed-loop clients (each sends its next search when the last is answered) for a fixed time per
 level. It runs every level twice: with the dev-set questions repeated (what a cache of query
 embeddings or results would serve) and with every query made unique by a request number (what
-no cache can serve), so both figures are reported. Loopback only, bounded in time and in requests;
-it stops the server it started.
+no cache can serve), so both figures are reported. Then, with the server stopped, it times the new
+queries' embeddings alone at the same levels, in-process: the floor under the unique figures.
+Loopback only, bounded in time and in requests; it stops the server it started.
 
 The server harness here (`prepare_home`, `spawned_server`, `threaded_server`) is what the API tests
 start their servers with too.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import shutil
@@ -28,6 +30,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -213,6 +216,38 @@ def run_levels(base_url: str, levels: list[int], seconds: float, k: int = 10, un
     return [asyncio.run(_load(base_url, clients, seconds, queries, k, unique)) for clients in levels]
 
 
+def embedding_only_levels(model_home: Path, levels: list[int], seconds: float) -> list[Level]:
+    """The new queries' embeddings alone, called as the server calls them, without HTTP or search.
+
+    At each level `clients` threads each embed a new query as soon as their last one is done: the
+    API cannot answer new queries faster than this, since each of its searches embeds its query.
+    """
+    from index.embedding import load_embedder
+
+    embedder = load_embedder(model_home)
+    queries = dev_questions()
+
+    def level(clients: int, duration: float) -> Level:
+        latencies: list[float] = []
+        numbers = itertools.count()
+        stop_at = time.perf_counter() + duration
+
+        def client(number: int) -> None:
+            while time.perf_counter() < stop_at:
+                query = f"{queries[number % len(queries)]} ({next(numbers)})"
+                began = time.perf_counter()
+                embedder.embed_queries([query])
+                latencies.append((time.perf_counter() - began) * 1000)
+
+        began = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=clients) as pool:
+            list(pool.map(client, range(clients)))
+        return Level(clients, len(latencies), 0, time.perf_counter() - began, latencies)
+
+    level(1, max(2.0, seconds / 2))  # warm-up
+    return [level(clients, seconds) for clients in levels]
+
+
 def report(levels: list[Level]) -> str:
     lines = [f"{'clients':>7} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}"]
     for level in levels:
@@ -242,21 +277,30 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     load_before = os.getloadavg()[0]
+    model_home = args.model_home or data_home()
     with tempfile.TemporaryDirectory(prefix="vnpolicy-bench-") as scratch:
         home = Path(scratch) / "home"
-        prepare_home(home, args.model_home or data_home())
+        prepare_home(home, model_home)
         with spawned_server(home) as server:
             runs = {
                 mode: run_levels(server.base_url, args.clients, args.seconds, args.k, unique=mode == "unique")
                 for mode in ("repeated", "unique")
             }
+    # after the server has stopped, so that the two do not share the cores
+    runs["embedding_only"] = embedding_only_levels(model_home, args.clients, args.seconds)
     if args.json:
         print(json.dumps({mode: [level.row() for level in levels] for mode, levels in runs.items()}))
     else:
         # Other work on the machine takes cores from the server and the clients: say how busy it was.
         print(f"load average before the run: {load_before:.2f} on {os.cpu_count()} cores")
+        titles = {
+            "repeated": "repeated queries (dev questions cycled)",
+            "unique": "unique queries (each one new)",
+            "embedding_only": "new queries' embeddings alone, in this process (no HTTP, no search): "
+                              "the floor under the unique figures",
+        }
         for mode, levels in runs.items():
-            print(f"\n{mode} queries ({'dev questions cycled' if mode == 'repeated' else 'each one new'}):")
+            print(f"\n{titles[mode]}:")
             print(report(levels))
     return 0
 

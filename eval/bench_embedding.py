@@ -4,11 +4,14 @@ Run: `python -m eval.bench_embedding [--home DIR] [--rounds 3] [--queries 100]`.
 asserts nothing. Both backends embed every clause of the sample corpus (the clauses the tests use)
 in the same process on the same threads, alternately, and each keeps its best round: other
 processes on a shared machine slow some rounds down, and the best round is the least disturbed one.
+It also prints the floating-point work of one pass over the corpus, the rate each backend reaches
+and the float32 matmul ceiling of the machine, which bounds what any float32 model can reach.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -48,6 +51,62 @@ def top_k_agreement(passages_a: np.ndarray, queries_a: np.ndarray, passages_b: n
     same = [x == y for x, y in zip(top_k_sets(passages_a, queries_a, k), top_k_sets(passages_b, queries_b, k),
                                    strict=True)]
     return sum(same) / len(same)
+
+
+def encoder_gflop(model_dir: Path, texts: list[str], prefix: str) -> tuple[float, int]:
+    """Floating-point operations (2 per multiply-add) of one BERT pass over `texts`, and their tokens.
+
+    Counts the four dense layers per token and attention's two products per token pair: what any
+    implementation of this model must compute, whatever its number format.
+    """
+    from tokenizers import Tokenizer
+
+    from index.embedding import clean_text
+
+    config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    hidden, inner, layers = config["hidden_size"], config["intermediate_size"], config["num_hidden_layers"]
+    tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    lengths = [len(e.ids) for e in tokenizer.encode_batch([prefix + clean_text(t) for t in texts])]
+    dense = 2 * layers * (4 * hidden * hidden + 2 * hidden * inner) * sum(lengths)
+    attention = sum(2 * layers * 2 * n * n * hidden for n in lengths)
+    return (dense + attention) / 1e9, sum(lengths)
+
+
+def _is_bert(model_dir: Path) -> bool:
+    try:
+        return json.loads((model_dir / "config.json").read_text(encoding="utf-8")).get("model_type") == "bert"
+    except (OSError, ValueError):
+        return False
+
+
+def float32_matmul_ceiling(threads: int, seconds: float = 2.0) -> float:
+    """GFLOP/s of a large float32 matmul shaped like the encoder's feed-forward layer, on `threads` threads."""
+    import torch
+
+    torch.set_num_threads(threads)
+    a, b = torch.randn(2048, 384), torch.randn(384, 1536)
+    for _ in range(3):
+        torch.mm(a, b)
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        torch.mm(a, b)
+        count += 1
+    return 2 * 2048 * 384 * 1536 * count / (time.perf_counter() - started) / 1e9
+
+
+def compute_figures(model_dir: Path, prefix: str, threads: int) -> dict[str, float]:
+    """The sample corpus's encoder GFLOP and tokens, and the float32 matmul ceiling on `threads` threads."""
+    gflop, tokens = encoder_gflop(model_dir, sample_clause_texts(), prefix)
+    return {"gflop": gflop, "tokens": tokens, "ceiling": float32_matmul_ceiling(threads)}
+
+
+def _compute_figures_in_child(model_dir: Path, prefix: str, threads: int) -> dict[str, float]:
+    """compute_figures in a child process: its tokenizer (~300 MB) and threads do not count here."""
+    code = ("import json, sys; from pathlib import Path; from eval.bench_embedding import compute_figures; "
+            "print(json.dumps(compute_figures(Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]))))")
+    child = subprocess.run([sys.executable, "-c", code, str(model_dir), prefix, str(threads)], check=True,
+                           cwd=ROOT, capture_output=True, text=True)
+    return json.loads(child.stdout)
 
 
 def _time_into(embed: Callable[[list[str]], np.ndarray], texts: list[str], seconds: list[float]) -> None:
@@ -110,6 +169,14 @@ def main(argv: list[str] | None = None) -> None:
     print(f"passages/s: st {rates['st']:.1f}, engine {rates['engine']:.1f}, ratio {rates['st'] / rates['engine']:.1f}x "
           f"(best of {args.rounds}; every round: "
           + "; ".join(f"{name} {[round(len(texts) / s, 1) for s in values]}" for name, values in seconds.items()) + ")")
+
+    if isinstance(st, TransformerEmbedder) and _is_bert(st.model_dir):
+        figures = _compute_figures_in_child(st.model_dir, st.passage_prefix, THREADS)
+        per_passage = figures["gflop"] / len(texts)
+        print(f"compute: one pass is {figures['gflop']:.0f} GFLOP ({figures['tokens']:.0f} tokens); st runs at "
+              f"{rates['st'] * per_passage:.0f} GFLOP/s, the engine at {rates['engine'] * per_passage:.0f} "
+              f"(float32-equivalent); 8x the engine needs {8 * rates['engine'] * per_passage:.0f} GFLOP/s; "
+              f"a large float32 matmul here runs at {figures['ceiling']:.0f} GFLOP/s on {THREADS} threads")
 
     st_latency = _latencies_ms(st.embed_queries, questions, args.queries)
     engine_latency = _latencies_ms(engine.embed_queries, questions, args.queries)
