@@ -181,6 +181,11 @@ class Level:
         }
 
 
+def new_query(query: str, number: int) -> str:
+    """`query` with a request number: a text new to any cache, searched for much as `query` is."""
+    return f"{query} ({number})"
+
+
 async def _load(base_url: str, clients: int, seconds: float, queries: list[str], k: int, unique: bool) -> Level:
     latencies: list[float] = []
     errors = 0
@@ -193,8 +198,8 @@ async def _load(base_url: str, clients: int, seconds: float, queries: list[str],
         while time.perf_counter() < stop_at and sent < MAX_REQUESTS_PER_LEVEL:
             sent += 1
             query = queries[turn % len(queries)]
-            if unique:  # a request number makes the text new to any cache and leaves the search much the same
-                query = f"{query} ({sent})"
+            if unique:
+                query = new_query(query, sent)
             turn += clients
             began = time.perf_counter()
             response = await http.get("/api/search", params={"q": query, "k": k})
@@ -233,8 +238,10 @@ def embedding_only_levels(model_home: Path, levels: list[int], seconds: float) -
         stop_at = time.perf_counter() + duration
 
         def client(number: int) -> None:
+            turn = number  # the questions in the order _load's clients send them
             while time.perf_counter() < stop_at:
-                query = f"{queries[number % len(queries)]} ({next(numbers)})"
+                query = new_query(queries[turn % len(queries)], next(numbers))
+                turn += clients
                 began = time.perf_counter()
                 embedder.embed_queries([query])
                 latencies.append((time.perf_counter() - began) * 1000)
