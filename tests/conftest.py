@@ -18,7 +18,7 @@ def sample_file(prefix: str) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_documents():
-    from ingest.pipeline import parse_path
+    from vnpolicy.ingest.pipeline import parse_path
 
     return {path.name[:3]: parse_path(path) for path in sorted(SAMPLE.glob("*.txt"))}
 
@@ -34,7 +34,7 @@ def model_home(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def embedder(model_home):
-    from index.embedding import load_embedder
+    from vnpolicy.index.embedding import load_embedder
 
     return load_embedder(model_home)
 
@@ -42,7 +42,7 @@ def embedder(model_home):
 @pytest.fixture(scope="session")
 def sample_service(model_home):
     """A service with the sample corpus ingested and indexed (the model built once, in model_home)."""
-    from api.service import VnPolicy
+    from vnpolicy.api.service import VnPolicy
 
     service = VnPolicy(model_home)
     service.ingest([SAMPLE])

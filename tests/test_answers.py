@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from api.answer import answer_question, detect_intent
-from eval.answers import AnswerReport, evaluate_answers
-from eval.gold import load_gold
-from index.models import SearchFilters
+from vnpolicy.answer import answer_question
+from vnpolicy.answer.question import detect_intent
+from vnpolicy.eval.answers import AnswerReport, evaluate_answers
+from vnpolicy.eval.gold import load_gold
+from vnpolicy.index.models import SearchFilters
 
 pytestmark = pytest.mark.slow
 
@@ -96,7 +97,7 @@ def test_filters_given_with_the_question_hold(sample_service) -> None:
 
 def run_cli(model_home: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "api.cli", "--home", str(model_home), *args],
+        [sys.executable, "-m", "vnpolicy", "--home", str(model_home), *args],
         capture_output=True, text=True, timeout=300, env={**os.environ, "HF_HUB_OFFLINE": "1"},
     )
 
@@ -133,11 +134,11 @@ def test_a_term_split_by_segmentation_must_be_spelled_whole(sample_service, ques
 
 
 def test_a_quote_is_dropped_when_the_stored_text_no_longer_gives_its_clause(sample_service) -> None:
-    from api.answer import _verified
+    from vnpolicy.answer.quotes import verified
 
     hit = sample_service.search("phát triển dự án Khu tổ hợp hydro xanh Bến Tre", k=1)[0]
     text = sample_service.store.document(hit.document_id, with_clauses=False).text
-    assert _verified(text, hit, hit.start, hit.end)
+    assert verified(text, hit, hit.start, hit.end)
     shifted = "x" + text  # the same document with one more character in front: offsets now point elsewhere
-    assert not _verified(shifted, hit, hit.start, hit.end)
-    assert not _verified(text, hit, hit.start - 5, hit.end)  # outside the clause
+    assert not verified(shifted, hit, hit.start, hit.end)
+    assert not verified(text, hit, hit.start - 5, hit.end)  # outside the clause

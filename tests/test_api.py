@@ -23,8 +23,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from eval.bench_api import SpawnedServer, prepare_home, spawned_server, threaded_server
-from index.models import Hit, SearchFilters
+from vnpolicy.eval.bench_api import SpawnedServer, prepare_home, spawned_server, threaded_server
+from vnpolicy.index.models import Hit, SearchFilters
 
 pytestmark = pytest.mark.slow
 
@@ -166,7 +166,7 @@ class _LoadsOnSignal:
 
 
 def test_requests_get_503_while_the_index_loads(sample_service) -> None:
-    from api.app import create_app
+    from vnpolicy.api.app import create_app
 
     loaded = threading.Event()
     with threaded_server(create_app(_LoadsOnSignal(sample_service, loaded))) as base_url:
@@ -216,7 +216,7 @@ def test_openapi_documents_every_endpoint_with_vietnamese_examples(client) -> No
 
 
 def test_root_serves_the_ui(client) -> None:
-    from api.app import STATIC_DIR
+    from vnpolicy.api.app import STATIC_DIR
 
     response = client.get("/")
     assert response.status_code == 200 and "text/html" in response.headers["content-type"]
@@ -588,7 +588,7 @@ def test_bad_ask_requests_are_422_with_a_message(client, body: dict, phrases: tu
 def test_with_no_key_configured_writes_are_refused_and_say_how_to_set_one(
     sample_service, monkeypatch, tmp_path
 ) -> None:
-    from api.app import create_app
+    from vnpolicy.api.app import create_app
 
     monkeypatch.delenv("VNPOLICY_API_KEY", raising=False)
     monkeypatch.setenv("VNPOLICY_API_KEY_FILE", str(tmp_path / "no-such-key-file"))
@@ -601,7 +601,7 @@ def test_with_no_key_configured_writes_are_refused_and_say_how_to_set_one(
 
 
 def test_reads_can_require_the_key(sample_service, monkeypatch) -> None:
-    from api.app import create_app
+    from vnpolicy.api.app import create_app
 
     monkeypatch.setenv("VNPOLICY_API_KEY", KEY)
     monkeypatch.setenv("VNPOLICY_READ_KEY_REQUIRED", "1")
@@ -615,7 +615,7 @@ def test_reads_can_require_the_key(sample_service, monkeypatch) -> None:
 
 
 def test_serve_command_defaults_to_loopback_port_8000() -> None:
-    from api.cli import build_parser
+    from vnpolicy.api.cli import build_parser
 
     args = build_parser().parse_args(["serve"])
     assert (args.host, args.port) == ("127.0.0.1", 8000)

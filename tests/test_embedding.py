@@ -14,10 +14,11 @@ import pytest
 os.environ["HF_HUB_OFFLINE"] = "1"  # nothing here may reach a model hub
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
-from eval.bench_embedding import row_cosines, sample_clause_texts, top_k_agreement  # noqa: E402
-from eval.gold import dev_questions  # noqa: E402
-from index import embedding  # noqa: E402
-from index.e5_rebuild import MODEL_DIR_NAME, build_model, ensure_model  # noqa: E402
+from vnpolicy.eval.bench_embedding import row_cosines, sample_clause_texts, top_k_agreement  # noqa: E402
+from vnpolicy.eval.gold import dev_questions  # noqa: E402
+from vnpolicy.index import embedding  # noqa: E402
+from vnpolicy.index.embedding.e5_rebuild import MODEL_DIR_NAME, build_model, ensure_model  # noqa: E402
+from vnpolicy.index.embedding.transformer import TransformerEmbedder  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -119,7 +120,7 @@ def test_loads_as_sentence_transformer_offline(rebuilt_dir: Path, backends, clau
     assert model.max_seq_length == 512
     texts = clause_texts[:24]
     reference = model.encode(["passage: " + t for t in texts], normalize_embeddings=True)
-    exact = embedding.TransformerEmbedder(rebuilt_dir, "exact", precision="fp32")
+    exact = TransformerEmbedder(rebuilt_dir, "exact", precision="fp32")
     assert row_cosines(exact.embed_passages(texts), reference).min() > 0.9999  # same network, same precision
     assert row_cosines(backends["st"].embed_passages(texts), reference).min() > 0.9998  # bf16
 

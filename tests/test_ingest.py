@@ -9,10 +9,10 @@ import sys
 import pytest
 from conftest import SAMPLE, sample_file
 
-from ingest.loaders import IngestError, decode_text, load_bytes
-from ingest.normalize import clean_span, fold_diacritics, folded_form, search_form
-from ingest.pipeline import content_hash, ingest_paths, parse_text
-from ingest.store import Store
+from vnpolicy.ingest.loaders import IngestError, decode_text, load_bytes
+from vnpolicy.ingest.normalize import clean_span, fold_diacritics, folded_form, search_form
+from vnpolicy.ingest.pipeline import content_hash, ingest_paths, parse_text
+from vnpolicy.ingest.store import Store
 
 OCR_JUNK = ["XX", "xrrxxx", "rr\\ft'?-}", "frr\\\\", "tttffr", "^?ff~\\", "•}ff\\\\7", "/rf\\y", "ryy", "7f\\rr",
             "7777>^^"]
@@ -289,7 +289,7 @@ def test_same_content_in_another_encoding_is_the_same_document(tmp_path) -> None
 def test_cli_reports_bad_input_with_a_sentence_and_non_zero_exit(tmp_path) -> None:
     home = tmp_path / "home"
     result = subprocess.run(
-        [sys.executable, "-m", "api.cli", "--home", str(home), "ingest", str(tmp_path / "missing.txt")],
+        [sys.executable, "-m", "vnpolicy", "--home", str(home), "ingest", str(tmp_path / "missing.txt")],
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode != 0
@@ -299,14 +299,14 @@ def test_cli_reports_bad_input_with_a_sentence_and_non_zero_exit(tmp_path) -> No
 def test_cli_documents_and_clauses_json(sample_service) -> None:
     home = str(sample_service.home)
     listing = subprocess.run(
-        [sys.executable, "-m", "api.cli", "--home", home, "documents", "--json"],
+        [sys.executable, "-m", "vnpolicy", "--home", home, "documents", "--json"],
         capture_output=True, text=True, timeout=120, check=True,
     )
     documents = json.loads(listing.stdout)
     assert {d["province"] for d in documents} == set(EXPECTED_PROVINCES.values())
     ben_tre = next(d for d in documents if d["province"] == "Bến Tre")
     clauses = subprocess.run(
-        [sys.executable, "-m", "api.cli", "--home", home, "clauses", ben_tre["id"], "--json"],
+        [sys.executable, "-m", "vnpolicy", "--home", home, "clauses", ben_tre["id"], "--json"],
         capture_output=True, text=True, timeout=120, check=True,
     )
     rows = json.loads(clauses.stdout)

@@ -9,9 +9,9 @@ import pytest
 from langchain_core.documents import Document
 from langchain_core.runnables import RunnableLambda
 
-from api.langchain_retriever import VnPolicyAPIError, VnPolicyHTTPRetriever, VnPolicyRetriever
-from eval.bench_api import threaded_server, wait_until_healthy
-from index.models import SearchFilters
+from vnpolicy.api.langchain_retriever import VnPolicyAPIError, VnPolicyHTTPRetriever, VnPolicyRetriever
+from vnpolicy.eval.bench_api import threaded_server, wait_until_healthy
+from vnpolicy.index.models import SearchFilters
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +33,7 @@ def cite(documents: list[Document]) -> str:
 
 @pytest.fixture(scope="module")
 def base_url(sample_service) -> Iterator[str]:
-    from api.app import create_app
+    from vnpolicy.api.app import create_app
 
     with threaded_server(create_app(sample_service)) as url:
         wait_until_healthy(url, timeout=60)

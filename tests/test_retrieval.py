@@ -12,14 +12,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from eval.gold import RetrievedUnit, evaluate, load_gold
-from index.lexical import LexicalIndex
-from index.models import SearchFilters
-from index.persist import IndexManager
-from index.tokenize import tokenize
-from ingest.pipeline import ingest_paths
-from ingest.store import Store
 from tests.conftest import sample_file
+from vnpolicy.eval.gold import RetrievedUnit, evaluate, load_gold
+from vnpolicy.index.lexical import LexicalIndex
+from vnpolicy.index.models import SearchFilters
+from vnpolicy.index.persist import IndexManager
+from vnpolicy.index.tokenize import tokenize
+from vnpolicy.ingest.pipeline import ingest_paths
+from vnpolicy.ingest.store import Store
 
 pytestmark = pytest.mark.slow
 
@@ -148,8 +148,8 @@ CRASHING_INGEST = textwrap.dedent(
     """
     import os, signal, sys
     from pathlib import Path
-    import index.persist as persist
-    from api.service import VnPolicy
+    import vnpolicy.index.persist as persist
+    from vnpolicy.api.service import VnPolicy
 
     real_write = persist._atomic_write
 
@@ -167,12 +167,12 @@ CRASHING_INGEST = textwrap.dedent(
 def test_a_process_killed_while_writing_the_index_leaves_the_previous_one_usable(
     tmp_path: Path, model_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from api.service import VnPolicy
-    from index.e5_rebuild import model_dir
+    from vnpolicy.api.service import VnPolicy
+    from vnpolicy.index.embedding.e5_rebuild import model_dir
 
     env = {**os.environ, "VNPOLICY_MODEL": str(model_dir(model_home)), "HF_HUB_OFFLINE": "1"}
     first_ingest = f"VnPolicy(Path({str(tmp_path)!r})).ingest([Path({str(sample_file('001'))!r})])"
-    setup = f"from pathlib import Path; from api.service import VnPolicy; {first_ingest}"
+    setup = f"from pathlib import Path; from vnpolicy.api.service import VnPolicy; {first_ingest}"
     subprocess.run([sys.executable, "-c", setup], env=env, check=True)
     crashed = subprocess.run([sys.executable, "-c", CRASHING_INGEST, str(tmp_path), str(sample_file("004"))], env=env)
     assert crashed.returncode == -9

@@ -1,6 +1,6 @@
 """The officials' chat page, end to end in headless Chromium against the real app (uvicorn on a free port).
 
-The server is `api.app.create_app` over the session's sample service (the embedding model is built
+The server is `vnpolicy.api.app.create_app` over the session's sample service (the embedding model is built
 once, see conftest.py).
 Screenshots go to test-output/ (desktop 1366×768, phone 390×844).
 """
@@ -68,7 +68,7 @@ class Server:
 def ui_server(sample_service) -> Iterator[Server]:
     import uvicorn
 
-    from api.app import create_app
+    from vnpolicy.api.app import create_app
 
     saved = {name: os.environ.get(name) for name in ("VNPOLICY_API_KEY", "VNPOLICY_READ_KEY_REQUIRED")}
     os.environ["VNPOLICY_API_KEY"] = API_KEY  # read by create_app (AccessPolicy.from_env)

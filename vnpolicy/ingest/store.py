@@ -1,0 +1,183 @@
+"""The durable store of documents and clauses: one SQLite file in the data directory.
+
+Each document is written or removed in one transaction, so a failure (or a killed process) leaves the
+store as it was before that document.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from vnpolicy.ingest.models import Clause, Document, DocumentMeta
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    source_name TEXT NOT NULL,
+    content_hash TEXT NOT NULL UNIQUE,
+    text TEXT NOT NULL,
+    meta TEXT NOT NULL,
+    warnings TEXT NOT NULL,
+    parser TEXT NOT NULL DEFAULT '',
+    ingested_at TEXT NOT NULL DEFAULT (datetime('now'))
+);
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source_name);
+CREATE TABLE IF NOT EXISTS clauses (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    trail TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    parent_id TEXT,
+    part INTEGER NOT NULL,
+    part_count INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS clauses_document ON clauses(document_id, ordinal);
+"""
+_CLAUSE_COLUMNS = 'id, document_id, ordinal, path, trail, kind, text, start, "end", parent_id, part, part_count'
+
+
+def data_home() -> Path:
+    """The data directory: $VNPOLICY_HOME, or ~/.local/share/vnpolicy."""
+    configured = os.environ.get("VNPOLICY_HOME")
+    return Path(configured).expanduser() if configured else Path.home() / ".local" / "share" / "vnpolicy"
+
+
+def _clause_row(clause: Clause) -> tuple:
+    return (
+        clause.id, clause.document_id, clause.ordinal, clause.path, json.dumps(list(clause.trail)),
+        clause.kind, clause.text, clause.start, clause.end, clause.parent_id, clause.part, clause.part_count,
+    )
+
+
+def _clause(row: sqlite3.Row) -> Clause:
+    return Clause(
+        id=row["id"], document_id=row["document_id"], ordinal=row["ordinal"], path=row["path"],
+        trail=tuple(json.loads(row["trail"])), kind=row["kind"], text=row["text"], start=row["start"],
+        end=row["end"], parent_id=row["parent_id"], part=row["part"], part_count=row["part_count"],
+    )
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(_SCHEMA)
+
+    @classmethod
+    def open(cls, home: Path) -> Store:
+        return cls(home / "vnpolicy.db")
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _query(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    # --- writes ---
+
+    def put_document(self, document: Document, parser_version: str) -> list[str]:
+        """Insert a document with its clauses, replacing documents of the same source name (and an older
+        parse of the same content).
+
+        Returns the ids of the other documents it replaced.
+        """
+        with self._transaction() as db:
+            db.execute("DELETE FROM documents WHERE id = ?", (document.id,))
+            replaced = [
+                row["id"]
+                for row in db.execute(
+                    "SELECT id FROM documents WHERE source_name = ? AND id != ?",
+                    (document.source_name, document.id),
+                )
+            ]
+            for old_id in replaced:
+                db.execute("DELETE FROM documents WHERE id = ?", (old_id,))
+            db.execute(
+                "INSERT INTO documents (id, source_name, content_hash, text, meta, warnings, parser)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (
+                    document.id, document.source_name, document.content_hash, document.text,
+                    json.dumps(document.meta.to_dict(), ensure_ascii=False),
+                    json.dumps(document.warnings, ensure_ascii=False), parser_version,
+                ),
+            )
+            db.executemany(
+                f"INSERT INTO clauses ({_CLAUSE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [_clause_row(clause) for clause in document.clauses],
+            )
+        return replaced
+
+    def delete_document(self, document_id: str) -> bool:
+        with self._transaction() as db:
+            return db.execute("DELETE FROM documents WHERE id = ?", (document_id,)).rowcount > 0
+
+    # --- reads ---
+
+    def id_for_hash(self, content_hash: str, parser_version: str) -> str | None:
+        """The document with this content, if it was parsed by this version of the parser."""
+        rows = self._query(
+            "SELECT id FROM documents WHERE content_hash = ? AND parser = ?", (content_hash, parser_version)
+        )
+        return rows[0]["id"] if rows else None
+
+    def document_ids(self) -> list[str]:
+        return [row["id"] for row in self._query("SELECT id FROM documents ORDER BY source_name, id")]
+
+    def document(self, document_id: str, with_clauses: bool = True) -> Document | None:
+        rows = self._query("SELECT * FROM documents WHERE id = ?", (document_id,))
+        if not rows:
+            return None
+        row = rows[0]
+        return Document(
+            id=row["id"], source_name=row["source_name"], content_hash=row["content_hash"], text=row["text"],
+            meta=DocumentMeta.from_dict(json.loads(row["meta"])),
+            clauses=self.clauses(document_id) if with_clauses else [],
+            warnings=json.loads(row["warnings"]),
+        )
+
+    def documents(self) -> list[Document]:
+        """Every document with its metadata and clauses."""
+        return [doc for doc_id in self.document_ids() if (doc := self.document(doc_id)) is not None]
+
+    def clauses(self, document_id: str) -> list[Clause]:
+        rows = self._query(
+            f"SELECT {_CLAUSE_COLUMNS} FROM clauses WHERE document_id = ? ORDER BY ordinal", (document_id,)
+        )
+        return [_clause(row) for row in rows]
+
+    def clause(self, clause_id: str) -> Clause | None:
+        rows = self._query(f"SELECT {_CLAUSE_COLUMNS} FROM clauses WHERE id = ?", (clause_id,))
+        return _clause(rows[0]) if rows else None
+
+    def counts(self) -> tuple[int, int]:
+        documents = self._query("SELECT count(*) AS n FROM documents")[0]["n"]
+        clauses = self._query("SELECT count(*) AS n FROM clauses")[0]["n"]
+        return documents, clauses
