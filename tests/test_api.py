@@ -228,6 +228,24 @@ def test_root_serves_the_ui(client) -> None:
     assert_error(client.get("/static/no-such-file.js"), 404)
 
 
+@pytest.mark.parametrize("url", ["/health", "/", "/api/documents", "/api/facets", "/api/search?q=hydro", "/docs"])
+def test_head_answers_every_get_route_with_its_headers_and_no_body(client, url: str) -> None:
+    got, head = client.get(url), client.head(url)
+    assert got.status_code == head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+
+
+def test_the_page_and_the_api_send_security_headers(client) -> None:
+    for url in ("/", "/static/app.js", "/api/documents", "/health"):
+        headers = client.get(url).headers
+        policy = headers["content-security-policy"]
+        assert "script-src 'self';" in policy and "unsafe-inline" not in policy and "default-src 'self'" in policy
+        assert headers["x-content-type-options"] == "nosniff" and headers["referrer-policy"] == "no-referrer"
+    page = client.get("/").text
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), "the page must have no inline script"
+    assert not re.search(r"\son[a-z]+=", page), "the page must have no inline event handler"
+
+
 # --- search ------------------------------------------------------------------------------------------
 
 
@@ -315,6 +333,23 @@ def test_export_csv_is_utf8_with_bom_for_excel(client) -> None:
     assert len(rows) == 5 and [row["rank"] for row in rows] == ["1", "2", "3", "4", "5"]
     assert {row["province"] for row in rows} == {"Bến Tre"} and rows[0]["province_current"] == "Vĩnh Long"
     assert "điện gió ngoài khơi" in rows[0]["text"] and rows[0]["trail"].startswith("II. NHIỆM VỤ")
+
+
+def test_export_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas(client) -> None:
+    phrase = "trạm quan trắc độ mặn tự động"
+    text = plan("Sóc Trăng", "Ứng phó xâm nhập mặn", phrase)
+    response = upload(client, "=cmd|'calc'!A0.txt", text.encode("utf-8"))
+    assert response.status_code == 201, response.text
+    document_id = response.json()["document"]["id"]
+    try:
+        export = client.get("/api/search/export", params={"q": phrase, "document_id": document_id, "k": 20})
+        rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
+        assert rows and all(row["source_name"] == "'=cmd|'calc'!A0.txt" for row in rows)
+        cells = [value for row in rows for value in row.values()]
+        assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+        assert any(cell.startswith("'- ") for cell in cells)  # a bullet clause is text, quoted the same way
+    finally:
+        assert client.delete(f"/api/documents/{document_id}", headers=AUTH).status_code == 204
 
 
 def test_export_jsonl_has_one_hit_per_line_and_defaults_to_100(client) -> None:

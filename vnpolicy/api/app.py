@@ -22,7 +22,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vnpolicy.api import routes_ask, routes_documents, routes_search
-from vnpolicy.api.routes_documents import UploadSizeLimit
+from vnpolicy.api.middleware import HeadAsGet, SecurityHeaders, UploadSizeLimit
 from vnpolicy.api.runtime import Runtime
 from vnpolicy.api.schemas import ErrorBody, Health
 from vnpolicy.api.security import AccessPolicy
@@ -145,6 +145,8 @@ def create_app(service: VnPolicy | None = None) -> FastAPI:
     app.state.runtime = Runtime(service)
     app.state.access = AccessPolicy.from_env(service.home)
     app.add_middleware(UploadSizeLimit)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)  # added last, so it runs first: routes see a GET
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(IngestError, _ingest_error)

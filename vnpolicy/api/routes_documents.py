@@ -12,9 +12,6 @@ from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from starlette.datastructures import Headers
-from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vnpolicy.api.schemas import (
     EXAMPLE_CLAUSE_ID,
@@ -37,7 +34,6 @@ from vnpolicy.api.schemas import (
 )
 from vnpolicy.api.security import require_read_key, require_write_key
 from vnpolicy.ingest.gazetteer import current_province
-from vnpolicy.ingest.loaders import max_file_bytes
 from vnpolicy.ingest.models import Clause, Document
 
 if TYPE_CHECKING:
@@ -46,9 +42,6 @@ if TYPE_CHECKING:
 router = APIRouter(tags=["documents"])
 reads = APIRouter(dependencies=[Depends(require_read_key)])
 writes = APIRouter(dependencies=[Depends(require_write_key)])
-
-# Room for the multipart envelope around a file of the maximum size.
-MULTIPART_ALLOWANCE = 64 * 1024
 
 _READ_ERRORS = {**READ_KEY, **LOADING}
 _WRITE_ERRORS = {**WRITE_KEY, **LOADING}
@@ -242,45 +235,3 @@ async def delete_document(request: Request, document_id: DocumentId) -> Response
 
 router.include_router(reads)
 router.include_router(writes)
-
-
-def _too_large(size: int | None) -> str:
-    limit = max_file_bytes() / 1048576
-    stated = f" ({size / 1048576:.1f} MB)" if size else ""
-    return f"the upload{stated} is over the {limit:g} MB limit (set VNPOLICY_MAX_FILE_MB to raise it)"
-
-
-class BodyTooLarge(HTTPException):
-    def __init__(self) -> None:
-        super().__init__(413, _too_large(None))
-
-
-class UploadSizeLimit:
-    """Refuse a request body over the upload limit: at once when Content-Length says so, else as it arrives.
-
-    It runs before the multipart parser, which would otherwise spool the whole body to disk first.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        limit = max_file_bytes() + MULTIPART_ALLOWANCE
-        declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            await JSONResponse({"detail": _too_large(int(declared))}, status_code=413)(scope, receive, send)
-            return
-        received = 0
-
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            received += len(message.get("body", b""))
-            if received > limit:
-                raise BodyTooLarge  # an HTTPException: FastAPI passes it through the body parser to our handler
-            return message
-
-        await self.app(scope, limited_receive, send)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from typing import TYPE_CHECKING, Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 
+from vnpolicy.api.export import export_hits
 from vnpolicy.api.schemas import (
     EXAMPLE_QUERY,
     LOADING,
@@ -36,10 +34,6 @@ _ERRORS = {
     **LOADING,
     422: {"model": ErrorBody, "description": "Empty query, k out of 1–100, unknown province or malformed request."},
 }
-EXPORT_COLUMNS = (
-    "rank", "score", "province", "province_current", "doc_type", "document_number", "date", "document_title",
-    "source_name", "path", "trail", "kind", "text", "clause_id", "document_id", "start", "end",
-)
 
 
 async def _search(request: Request, query: str, k: int, filters: FilterFields) -> list[Hit]:
@@ -75,24 +69,6 @@ async def search_get(request: Request, params: Annotated[SearchParams, Query()])
     return SearchResponse(query=params.q, hits=await _search(request, params.q, params.k, params))
 
 
-def _csv(hits: list[Hit]) -> str:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # the BOM makes Excel read the file as UTF-8 and show Vietnamese correctly
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    for rank, hit in enumerate(hits, start=1):
-        row = {**hit.to_dict(), "rank": rank, "trail": " › ".join(hit.trail)}
-        writer.writerow([row[column] for column in EXPORT_COLUMNS])
-    return buffer.getvalue()
-
-
-def _jsonl(hits: list[Hit]) -> str:
-    return "".join(
-        json.dumps({"rank": rank, **hit.to_dict()}, ensure_ascii=False) + "\n"
-        for rank, hit in enumerate(hits, start=1)
-    )
-
-
 def _attachment(query: str, extension: str) -> str:
     """A Content-Disposition naming the file after the query: ASCII for old clients, UTF-8 for the rest."""
     slug = re.sub(r"[^a-z0-9]+", "-", fold_diacritics(query).lower()).strip("-")[:60] or "search"
@@ -123,7 +99,7 @@ _EXPORT_MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x
 async def export(request: Request, params: Annotated[ExportParams, Query()]) -> Response:
     """The hits of a search with their document's metadata, as a file: `?q=hydro xanh&format=csv`."""
     hits = await _search(request, params.q, params.k, params)
-    content = _csv(hits) if params.format == "csv" else _jsonl(hits)
+    content = export_hits(hits, params.format)
     return Response(
         content,
         media_type=_EXPORT_MEDIA_TYPES[params.format],
