@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from vnpolicy.eval.bench_api import SpawnedServer, prepare_home, spawned_server, threaded_server
+from tests.support.server import SpawnedServer, prepare_home, spawned_server, threaded_server
 from vnpolicy.index.models import Hit, SearchFilters
 
 pytestmark = pytest.mark.slow

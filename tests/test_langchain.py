@@ -9,8 +9,8 @@ import pytest
 from langchain_core.documents import Document
 from langchain_core.runnables import RunnableLambda
 
+from tests.support.server import threaded_server, wait_until_healthy
 from vnpolicy.api.langchain_retriever import VnPolicyAPIError, VnPolicyHTTPRetriever, VnPolicyRetriever
-from vnpolicy.eval.bench_api import threaded_server, wait_until_healthy
 from vnpolicy.index.models import SearchFilters
 
 pytestmark = pytest.mark.slow

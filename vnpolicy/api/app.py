@@ -27,6 +27,7 @@ from vnpolicy.api.runtime import Runtime
 from vnpolicy.api.schemas import ErrorBody, Health
 from vnpolicy.api.security import AccessPolicy
 from vnpolicy.api.service import VnPolicy
+from vnpolicy.api.validation import InvalidRequest, NotFound
 from vnpolicy.ingest.loaders import FileTooLarge, IngestError, UnsupportedFileType
 
 logger = logging.getLogger("vnpolicy.api")
@@ -95,6 +96,14 @@ async def _http_error(_: Request, error: StarletteHTTPException) -> JSONResponse
     return _error(error.status_code, str(error.detail), getattr(error, "headers", None))
 
 
+async def _invalid_request(_: Request, error: InvalidRequest) -> JSONResponse:
+    return _error(422, str(error))
+
+
+async def _not_found(_: Request, error: NotFound) -> JSONResponse:
+    return _error(404, str(error))
+
+
 def _ingest_status(error: IngestError) -> int:
     if isinstance(error, UnsupportedFileType):
         return 415
@@ -150,6 +159,8 @@ def create_app(service: VnPolicy | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(IngestError, _ingest_error)
+    app.add_exception_handler(InvalidRequest, _invalid_request)
+    app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(Exception, _unexpected_error)
     app.include_router(service_router)
     for router in ROUTERS:

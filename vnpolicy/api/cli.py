@@ -84,10 +84,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
 
 
 def cmd_clauses(args: argparse.Namespace) -> int:
-    service = _service(args)
-    document = service.store.document(args.document_id)
-    if document is None:
-        return _fail(f"no document with id {args.document_id!r}; `vnpolicy documents` lists them")
+    document = _service(args).document(args.document_id)
     if args.json:
         _print_json([clause.to_dict() for clause in document.clauses])
         return 0
@@ -97,10 +94,6 @@ def cmd_clauses(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    if not args.query.strip():
-        return _fail("the query is empty")
-    if not 1 <= args.k <= 100:
-        return _fail("-k must be between 1 and 100")
     hits = _service(args).search(args.query, k=args.k, filters=_filters(args))
     if args.json:
         _print_json([hit.to_dict() for hit in hits])
@@ -135,15 +128,19 @@ def _print_answer(answer) -> None:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from vnpolicy.answer import answer_question
-
-    if not args.question.strip():
-        return _fail("the question is empty")
-    answer = answer_question(_service(args), args.question, _filters(args))
+    answer = _service(args).ask(args.question, _filters(args))
     if args.json:
         _print_json(answer.to_dict())
     else:
         _print_answer(answer)
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    service = _service(args)
+    document = service.document(args.document_id)
+    service.delete(args.document_id)
+    print(f"deleted {document.id} ({document.source_name}); it is gone from search")
     return 0
 
 
@@ -214,6 +211,10 @@ def build_parser() -> argparse.ArgumentParser:
     clauses.add_argument("--json", action="store_true")
     clauses.set_defaults(run=cmd_clauses)
 
+    delete = commands.add_parser("delete", help="remove a document from the store and the indexes")
+    delete.add_argument("document_id", help="the id `vnpolicy documents` shows")
+    delete.set_defaults(run=cmd_delete)
+
     search = commands.add_parser("search", help="hybrid search over clauses")
     search.add_argument("query")
     search.add_argument("-k", type=int, default=10)
@@ -247,9 +248,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from vnpolicy.api.validation import InvalidRequest, NotFound
+
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
+    except InvalidRequest as refused:  # the same sentences HTTP answers with 422
+        print(f"vnpolicy: {refused}", file=sys.stderr)
+        return 2
+    except NotFound as missing:
+        return _fail(str(missing))
     except KeyboardInterrupt:
         return _fail("interrupted")
 

@@ -11,8 +11,8 @@ from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from vnpolicy.answer import Answer, answer_question
-from vnpolicy.api.schemas import ErrorBody, FilterFields, QueryText
+from vnpolicy.answer import Answer
+from vnpolicy.api.schemas import ErrorBody, FilterFields, QuestionText
 from vnpolicy.api.security import require_read_key
 
 if TYPE_CHECKING:
@@ -40,14 +40,14 @@ class AskRequest(BaseModel):
         json_schema_extra={"examples": [{"question": "Tỉnh nào cam kết phát triển dự án hydro xanh?"}]},
     )
 
-    question: QueryText = Field(description="A question in Vietnamese (diacritics optional) or English.")
+    question: QuestionText = Field(description="A question in Vietnamese (diacritics optional) or English.")
     filters: FilterFields = Field(default_factory=FilterFields)
 
 
 def _answer(request: Request, body: AskRequest) -> Answer:
     runtime: Runtime = request.app.state.runtime
     runtime.retriever()  # 503 while loading
-    return answer_question(runtime.service, body.question, body.filters.search_filters())
+    return runtime.service.ask(body.question, body.filters.search_filters())
 
 
 @router.post("", summary="Answer a question with verbatim citations", responses=_ERRORS)

@@ -6,13 +6,12 @@ a write shows up once it is indexed, all at once.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
+from vnpolicy.api.catalog import current_province_of
 from vnpolicy.api.schemas import (
     EXAMPLE_CLAUSE_ID,
     EXAMPLE_DOCUMENT_ID,
@@ -33,11 +32,11 @@ from vnpolicy.api.schemas import (
     YearFacet,
 )
 from vnpolicy.api.security import require_read_key, require_write_key
-from vnpolicy.ingest.gazetteer import current_province
-from vnpolicy.ingest.models import Clause, Document
+from vnpolicy.ingest.models import Document
 
 if TYPE_CHECKING:
     from vnpolicy.api.runtime import Runtime
+    from vnpolicy.api.service import VnPolicy
 
 router = APIRouter(tags=["documents"])
 reads = APIRouter(dependencies=[Depends(require_read_key)])
@@ -48,25 +47,20 @@ _WRITE_ERRORS = {**WRITE_KEY, **LOADING}
 DocumentId = Annotated[str, Path(description="A document id.", examples=[EXAMPLE_DOCUMENT_ID])]
 
 
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
-
-
 def _summary(document: Document) -> DocumentSummary:
     return DocumentSummary.model_validate(document.summary())
 
 
-def _document(request: Request, document_id: str) -> Document:
-    document = _runtime(request).documents().get(document_id)
-    if document is None:
-        raise HTTPException(404, f"no document with id {document_id!r}; GET /api/documents lists them")
-    return document
+def _service(request: Request) -> VnPolicy:
+    runtime: Runtime = request.app.state.runtime
+    runtime.retriever()  # 503 while loading
+    return runtime.service
 
 
 @reads.get("/api/documents", summary="List documents", responses=_READ_ERRORS)
 def list_documents(request: Request) -> list[DocumentSummary]:
     """Every indexed document's metadata and clause count, ordered by file name."""
-    return [_summary(document) for document in _runtime(request).documents().values()]
+    return [_summary(document) for document in _service(request).documents()]
 
 
 @reads.get(
@@ -82,20 +76,11 @@ def get_document(
     The clause tree is given by each clause's `parent_id` (the heading it sits under) and `path`
     (e.g. "II › 1 › 1.2"); `start`/`end` are offsets into the original text.
     """
-    document = _document(request, document_id)
+    document = _service(request).document(document_id)
     return DocumentDetail(
         **document.summary(), warnings=document.warnings, clauses=document.clauses,
         text=document.text if include_text else None,
     )
-
-
-def _ancestors(clause: Clause, by_id: dict[str, Clause]) -> list[Clause]:
-    ancestors = []
-    parent = by_id.get(clause.parent_id) if clause.parent_id else None
-    while parent is not None:
-        ancestors.append(parent)
-        parent = by_id.get(parent.parent_id) if parent.parent_id else None
-    return ancestors[::-1]
 
 
 @reads.get("/api/clauses/{clause_id}", summary="A clause in context", responses={**_READ_ERRORS, **NOT_FOUND})
@@ -103,77 +88,49 @@ def get_clause(
     request: Request, clause_id: Annotated[str, Path(description="A clause id.", examples=[EXAMPLE_CLAUSE_ID])]
 ) -> ClauseContext:
     """The clause, the headings above it, its parent, the clauses before and after it, and its document."""
-    runtime = _runtime(request)
-    stored = runtime.service.store.clause(clause_id)
-    document = runtime.documents().get(stored.document_id) if stored else None
-    if document is None:
-        raise HTTPException(404, f"no clause with id {clause_id!r}")
-    clauses = document.clauses
-    position = next(i for i, clause in enumerate(clauses) if clause.id == clause_id)
-    clause = clauses[position]
-    ancestors = _ancestors(clause, {c.id: c for c in clauses})
+    found = _service(request).clause(clause_id)
+    clause = found.clause
     return ClauseContext(
         clause=clause,
         trail=list(clause.trail),
-        ancestors=ancestors,
-        parent=ancestors[-1] if ancestors else None,
-        previous=clauses[position - 1] if position > 0 else None,
-        next=clauses[position + 1] if position + 1 < len(clauses) else None,
-        document=_summary(document),
-        offsets=Offsets(start=clause.start, end=clause.end, source_text=document.text[clause.start : clause.end]),
+        ancestors=found.ancestors,
+        parent=found.ancestors[-1] if found.ancestors else None,
+        previous=found.previous,
+        next=found.next,
+        document=_summary(found.document),
+        offsets=Offsets(start=clause.start, end=clause.end, source_text=found.source_text),
     )
 
 
-def _tally(documents: Iterable[Document], key: Callable[[Document], Hashable]) -> dict[Hashable, list[Document]]:
-    """Documents grouped by a key; documents whose key is None are left out."""
-    groups: dict[Hashable, list[Document]] = defaultdict(list)
-    for document in documents:
-        value = key(document)
-        if value is not None:
-            groups[value].append(document)
-    return groups
-
-
-def _clause_count(documents: list[Document]) -> int:
-    return sum(len(document.clauses) for document in documents)
-
-
-def _by_count(item: tuple[Hashable, list[Document]]) -> tuple[int, str]:
-    """Most documents first, then by name."""
-    return -len(item[1]), str(item[0])
-
-
-def _current(document: Document) -> str | None:
-    meta = document.meta
-    return meta.province_current.value or (current_province(meta.province.value) if meta.province.value else None)
-
-
 @reads.get("/api/facets", summary="Filter values with counts", responses=_READ_ERRORS)
-def facets(request: Request) -> Facets:
+def get_facets(request: Request) -> Facets:
     """Provinces (pre-2025 name and the post-2025 province it is now part of), document types and years."""
-    documents = list(_runtime(request).documents().values())
-    provinces = sorted(_tally(documents, lambda d: d.meta.province.value).items(), key=_by_count)
-    currents = sorted(_tally(documents, _current).items(), key=_by_count)
-    doc_types = sorted(_tally(documents, lambda d: d.meta.doc_type.value).items(), key=_by_count)
-    years = sorted(_tally(documents, lambda d: d.summary()["year"]).items(), key=lambda item: -item[0])
+    found = _service(request).facets()
     return Facets(
         provinces=[
             ProvinceFacet(
-                province=name, province_current=_current(docs[0]), documents=len(docs), clauses=_clause_count(docs)
+                province=str(facet.value), province_current=current_province_of(facet.documents[0]),
+                documents=len(facet.documents), clauses=facet.clauses,
             )
-            for name, docs in provinces
+            for facet in found.provinces
         ],
         provinces_current=[
             CurrentProvinceFacet(
-                province_current=name, provinces=sorted({d.meta.province.value for d in docs if d.meta.province.value}),
-                documents=len(docs), clauses=_clause_count(docs),
+                province_current=str(facet.value),
+                provinces=sorted({d.meta.province.value for d in facet.documents if d.meta.province.value}),
+                documents=len(facet.documents), clauses=facet.clauses,
             )
-            for name, docs in currents
+            for facet in found.provinces_current
         ],
         doc_types=[
-            DocTypeFacet(doc_type=name, documents=len(docs), clauses=_clause_count(docs)) for name, docs in doc_types
+            DocTypeFacet(doc_type=str(facet.value), documents=len(facet.documents), clauses=facet.clauses)
+            for facet in found.doc_types
         ],
-        years=[YearFacet(year=year, documents=len(docs), clauses=_clause_count(docs)) for year, docs in years],
+        years=[
+            YearFacet(year=int(facet.value), documents=len(facet.documents), clauses=facet.clauses)  # type: ignore[call-overload]
+            for facet in found.years
+        ],
+        undated_documents=found.undated,
     )
 
 
@@ -195,13 +152,12 @@ async def upload_document(
     file: Annotated[UploadFile, File(description="A .txt (UTF-8 or UTF-16), .docx or .pdf policy document.")],
 ) -> UploadResult:
     """Ingest and index one file, e.g. `ke-hoach-ben-tre.txt`; searchable as soon as this returns."""
-    runtime = _runtime(request)
-    runtime.retriever()  # no writes until the index has loaded
+    service = _service(request)  # no writes until the index has loaded
     if not file.filename:
         raise HTTPException(422, "the upload has no file name, and its extension tells the file type")
     data = await file.read()
-    report = await run_in_threadpool(runtime.service.add_upload, file.filename, data)
-    document = runtime.documents().get(report.document_id)
+    report = await run_in_threadpool(service.add_upload, file.filename, data)
+    document = service.retriever.table.documents.get(report.document_id)
     if document is None:
         raise HTTPException(409, "the document was deleted by another request while it was being indexed")
     if report.status == "unchanged":
@@ -226,10 +182,7 @@ async def delete_document(request: Request, document_id: DocumentId) -> Response
 
     E.g. `DELETE /api/documents/98c32be8083db648` removes the Bến Tre plan (Kế hoạch thực hiện Kết luận 72-KL/TW).
     """
-    runtime = _runtime(request)
-    runtime.retriever()
-    if not await run_in_threadpool(runtime.service.delete, document_id):
-        raise HTTPException(404, f"no document with id {document_id!r}")
+    await run_in_threadpool(_service(request).delete, document_id)
     return Response(status_code=204)
 
 

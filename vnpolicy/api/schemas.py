@@ -10,35 +10,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from vnpolicy.api.validation import MAX_K, MAX_QUERY_CHARS, check_province, check_query, check_question
 from vnpolicy.index.models import Hit, SearchFilters
-from vnpolicy.ingest.gazetteer import provinces_of
 from vnpolicy.ingest.models import Clause, MetaField
 
-MAX_K = 100
 DEFAULT_K = 10
 EXPORT_K = 100
-MAX_QUERY_CHARS = 2000
 
 
-def _not_blank(query: str) -> str:
-    query = query.strip()
-    if not query:
-        raise ValueError("the query is empty; type a few words to search for")
-    return query
-
-
-def _known_province(name: str | None) -> str | None:
-    # An unknown name is refused rather than matching nothing, so a typo does not look like "no such policy".
-    if name and not provinces_of(name):
-        raise ValueError(
-            f"unknown province {name!r}; use a province name from before or after the 2025 merger, "
-            "with or without diacritics, e.g. 'Bến Tre' or 'Vĩnh Long'"
-        )
-    return name or None
-
-
-QueryText = Annotated[str, Field(max_length=MAX_QUERY_CHARS), AfterValidator(_not_blank)]
-Province = Annotated[str | None, AfterValidator(_known_province)]
+QueryText = Annotated[str, Field(max_length=MAX_QUERY_CHARS), AfterValidator(check_query)]
+QuestionText = Annotated[str, Field(max_length=MAX_QUERY_CHARS), AfterValidator(check_question)]
+Province = Annotated[str | None, AfterValidator(check_province)]
 
 EXAMPLE_QUERY = "dự án điện gió ngoài khơi"
 EXAMPLE_DOCUMENT_ID = "98c32be8083db648"
@@ -244,6 +226,7 @@ class Facets(BaseModel):
     provinces_current: list[CurrentProvinceFacet]
     doc_types: list[DocTypeFacet]
     years: list[YearFacet]
+    undated_documents: int = Field(0, description="Documents with no date, which a year filter excludes.")
 
 
 class Health(BaseModel):
