@@ -7,6 +7,7 @@ import io
 import json
 
 from vnpolicy.index.models import Hit
+from vnpolicy.ingest.models import PATH_SEPARATOR
 
 EXPORT_FORMATS = ("csv", "jsonl")
 EXPORT_COLUMNS = (
@@ -30,7 +31,7 @@ def hits_csv(hits: list[Hit]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
     for rank, hit in enumerate(hits, start=1):
-        row = {**hit.to_dict(), "rank": rank, "trail": " › ".join(hit.trail)}
+        row = {**hit.to_dict(), "rank": rank, "trail": PATH_SEPARATOR.join(hit.trail)}
         writer.writerow([spreadsheet_safe(row[column]) for column in EXPORT_COLUMNS])
     return buffer.getvalue()
 

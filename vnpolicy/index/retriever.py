@@ -23,7 +23,7 @@ from vnpolicy.index.models import Hit, LegResult, SearchFilters
 from vnpolicy.index.query import named_province
 from vnpolicy.index.tokenize import Tokens, tokenize
 from vnpolicy.ingest.gazetteer import provinces_of
-from vnpolicy.ingest.models import Clause, Document
+from vnpolicy.ingest.models import PATH_SEPARATOR, Clause, Document
 from vnpolicy.ingest.normalize import canonical_tones, folded_form, has_diacritics, to_nfc
 
 SEARCHABLE_KINDS = frozenset({"heading", "item", "bullet", "paragraph"})
@@ -32,7 +32,6 @@ NAMED_PROVINCE_BOOST = 1.5  # a query naming a province (or one of its towns) pr
 LEG_WEIGHTS = {"lexical": 1.0, "dense": 1.0}
 CANDIDATE_DEPTH = 100
 QUERY_CACHE_SIZE = 1024
-PATH_SEPARATOR = " › "
 
 
 def lexical_text(clause: Clause, document: Document) -> str:

@@ -13,11 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from vnpolicy.ingest.models import Clause, ClauseKind
+from vnpolicy.ingest.models import PATH_SEPARATOR, Clause, ClauseKind
 from vnpolicy.ingest.normalize import clean_line, clean_span, fold_diacritics, is_page_number
 
 MAX_CLAUSE_CHARS = 1200
-PATH_SEPARATOR = " › "
 TRAIL_ENTRY_CHARS = 160
 
 _ROMAN = re.compile(r"(?P<label>(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3}))\s*[.\-–:]\s*(?=[^\W\d_a-z])")

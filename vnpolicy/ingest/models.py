@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 ClauseKind = Literal["heading", "item", "bullet", "paragraph", "signature", "recipients"]
 
+PATH_SEPARATOR = " › "  # between the labels of a clause path ("II › 1 › 1.2") and of a heading trail
+
 
 @dataclass(frozen=True, slots=True)
 class MetaField:
