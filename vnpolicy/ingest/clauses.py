@@ -26,6 +26,7 @@ _NUMBER = re.compile(
     r"|(?P<single>\d{1,2})\.\s*(?=[^\W\d_]|[\"“(])"
 )
 _LETTER = re.compile(r"(?P<label>[a-zđ])\)\s*")
+_PAREN = re.compile(r"\((?P<label>\d{1,2})\)\s*(?=[^\W\d_])")  # "(1) Tập trung …": an item under "2."
 _BULLET = re.compile(r"[-–+*•]\s*(?=\S)")
 # Legal units, matched on the folded line: "Điều 5." (the full stop tells an article from a reference
 # such as "Điều 28 Luật Thủ đô"), "Chương II", "Mục 1", "Phần thứ nhất" — a heading word in title or
@@ -36,10 +37,16 @@ _DIVISION = re.compile(
 )
 _DIVISION_LEVELS = {"phan": (1, "Phần"), "chuong": (2, "Chương"), "muc": (3, "Mục")}
 _ARTICLE_LEVEL = 4
-_ROMAN_LEVEL, _NUMBER_LEVEL, _LETTER_LEVEL, _BULLET_LEVEL = 5, 6, 10, 11
+_ROMAN_LEVEL, _NUMBER_LEVEL, _PAREN_LEVEL, _LETTER_LEVEL, _BULLET_LEVEL = 5, 6, 9, 10, 11
 _STRUCTURAL = frozenset({"roman", "number", "letter", "legal"})
 # A heading word (or the number label "Số:") that a hard-wrapped copy left alone on its line.
-_LONE_HEAD_WORD = re.compile(r"(?:PHAN|Phan|CHUONG|Chuong|MUC|Muc|DIEU|Dieu|So|SO)\s*:?")
+_LONE_HEAD_WORD = re.compile(
+    r"(?:PHAN|Phan|CHUONG|Chuong|MUC|Muc|DIEU|Dieu|So|SO)\s*:?|\d{1,2}(?:\.\d{1,2}){0,3}\.|[a-zđ]\)|[IVX]{1,4}\s*[.\-–]"
+)
+# Two columns side by side on one line (a wide gap), or a signature set into the distribution list of an
+# OCR page ("Nơi nhận: T/M BAN THƯỜNG VỤ"): each column is a line of its own.
+_COLUMN_GAP = re.compile(r"(?<=\S)[ \t]{6,}(?=\S)")
+_INLINE_SIGNATURE = re.compile(r"(?<=\S)\s+(?=(?:T\s*/\s*M|TM\s*\.|KT\s*\.)\s*[A-ZĐ])")
 _DECORATION = re.compile(r"[-–—_=*~.]+")  # "-------", "*": rules under a header, not text
 _DOC_TYPE_LINE = re.compile(
     r"(KE HOACH|NGHI QUYET|CHUONG TRINH|KET LUAN|QUYET DINH|CHI THI|BAO CAO|DE AN|THONG BAO|QUY DINH|QUY CHE"
@@ -56,7 +63,7 @@ _RECITAL_START = re.compile(
     r"(?:Can cu|CAN CU|Thuc hien|Theo de nghi|Xet|Tren co so|Theo|QUYET NGHI|QUYET DINH)\b", re.I
 )
 _RECITAL_END = re.compile(r"(?:nhu sau|quyet nghi|quyet dinh)\s*:\s*$", re.I)
-_FOOTNOTE = re.compile(r"\(\s*(?:\d{1,2}|\*|\ufffd)?\s*\)\s")  # "(1) …", "(*) …", "(�) …" as a line's start
+_FOOTNOTE = re.compile(r"\(\s*(?:\*|\ufffd)?\s*\)\s")  # "(*) …", "(�) …": a bullet
 _RECIPIENTS = re.compile(r"n[oa]i nh[ao]n\b", re.I)
 _SIGNATURE_MARK = re.compile(r"(?:t\s*/\s*m|tm\s*\.|kt\s*\.|tl\s*\.|q\s*\.)", re.I)  # T/M, TM., KT., TL., Q.
 _SIGNATURE_ROLE = re.compile(r"(?:PHO )?(?:BI THU|CHU TICH|GIAM DOC|TRUONG BAN)\b")  # in capitals only
@@ -94,16 +101,39 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _columns(text: str) -> list[tuple[int, int]]:
+    """Line spans, a line set in two columns cut into one span per column."""
+    spans = []
+    for start, end in _line_spans(text):
+        line = text[start:end]
+        folded = fold_diacritics(line.strip())
+        gap = _COLUMN_GAP.search(line)
+        if gap is None and (_RECIPIENTS.match(folded) or folded.startswith("-")):
+            gap = _INLINE_SIGNATURE.search(line)
+        if gap is None:
+            spans.append((start, end))
+        else:
+            spans += [(start, start + gap.start()), (start + gap.end(), end)]
+    return spans
+
+
+def _right_column_starts(text: str) -> set[int]:
+    """Where a second column starts: such a line never continues the unit of the column beside it."""
+    spans = _columns(text)
+    lines = {start for start, _ in _line_spans(text)}
+    return {start for start, _ in spans if start not in lines}
+
+
 def _logical_lines(text: str) -> list[tuple[int, int]]:
-    """Source lines, with a heading word left alone on its line ("Điều⏎7. …", "Chương⏎II", "Số:⏎27/…")
-    rejoined to the next non-blank line. A span keeps its original offsets; its display form
-    (`clean_span`) joins the lines with a space."""
-    spans = _line_spans(text)
+    """Source lines (columns apart), with a heading word or a label left alone on its line ("Điều⏎7. …",
+    "Chương⏎II", "Số:⏎27/…", "3.3.⏎Năng lượng") rejoined to the next non-blank line. A span keeps its
+    original offsets; its display form (`clean_span`) joins the lines with a space."""
+    spans = _columns(text)
     logical: list[tuple[int, int]] = []
     index = 0
     while index < len(spans):
         start, end = spans[index]
-        if _LONE_HEAD_WORD.fullmatch(fold_diacritics(clean_line(text[start:end]).strip())):
+        if _LONE_HEAD_WORD.fullmatch(fold_diacritics(text[start:end].replace("**", "").strip())):
             following = index + 1
             while following < len(spans) and following <= index + 2 and not text[slice(*spans[following])].strip():
                 following += 1
@@ -160,9 +190,11 @@ def _classify(line: str, legal: bool) -> tuple[str, str, int]:
     if match := _NUMBER.match(line):
         label = match["label"] or match["single"]
         return "number", label, _NUMBER_LEVEL + label.count(".")
+    if match := _PAREN.match(line):
+        return "number", match["label"], _PAREN_LEVEL
     if match := _LETTER.match(line):
         return "letter", match["label"], _LETTER_LEVEL
-    if _BULLET.match(line):
+    if _BULLET.match(line) or _FOOTNOTE.match(line):
         return "bullet", "", _BULLET_LEVEL
     return "none", "", 0
 
@@ -190,6 +222,7 @@ def _gather_units(text: str, legal: bool) -> list[_Unit]:
     units: list[_Unit] = []
     previous_blank = True
     previous_caps = False
+    right_columns = _right_column_starts(text)
     for start, end in _logical_lines(text):
         raw = text[start:end]
         stripped = raw.strip()
@@ -201,7 +234,7 @@ def _gather_units(text: str, legal: bool) -> list[_Unit]:
         folded = fold_diacritics(cleaned)
         caps = _is_caps(cleaned)
         role = "body"
-        if caps and _DOC_TYPE_LINE.fullmatch(folded.rstrip(" .")):
+        if caps and previous_blank and _DOC_TYPE_LINE.fullmatch(folded.rstrip(" .")):
             role = "title"
         elif previous_blank and _APPENDIX.fullmatch(folded):
             role = "appendix"
@@ -211,10 +244,9 @@ def _gather_units(text: str, legal: bool) -> list[_Unit]:
             role = "recipients"
         elif _is_signature_start(cleaned, folded):
             role = "signature"
-        elif _FOOTNOTE.match(stripped):
-            role = "footnote"
         starts_block = (
             previous_blank
+            or start in right_columns
             or marker != "none"
             or role != "body"
             or (units and units[-1].role in ("title", "header", "appendix"))
@@ -299,10 +331,16 @@ def _repair_page_breaks(units: list[_Unit], text: str) -> list[_Unit]:
 
 def _assign_tail_roles(units: list[_Unit], text: str) -> list[_Unit]:
     """Mark the distribution list and the signature block (with the signer's name) apart from the body."""
-    in_recipients = False
+    in_recipients = signed = False  # signed: a signature set beside the list (in its other column)
     for index, unit in enumerate(units):
+        cleaned = clean_span(text[unit.start : unit.end])
+        is_name = unit.role == "body" and bool(_PERSON_NAME.fullmatch(cleaned)) and len(cleaned) <= 40
         if unit.role == "recipients":
-            in_recipients = True
+            in_recipients, signed = True, False
+            continue
+        if in_recipients and (unit.role == "signature" or signed and is_name):
+            unit.role = "signature"
+            signed = True
             continue
         if in_recipients and unit.marker == "bullet":
             unit.role = "recipients"
@@ -311,8 +349,7 @@ def _assign_tail_roles(units: list[_Unit], text: str) -> list[_Unit]:
             unit.role = "continuation"
             continue
         in_recipients = False
-        cleaned = clean_span(text[unit.start : unit.end])
-        if unit.role == "body" and _PERSON_NAME.fullmatch(cleaned) and len(cleaned) <= 40:
+        if is_name:
             neighbours = units[max(index - 1, 0) : index] + units[index + 1 : index + 2]
             if any(n.role == "signature" for n in neighbours) or index == len(units) - 1:
                 unit.role = "signature"

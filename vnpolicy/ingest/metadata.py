@@ -264,21 +264,15 @@ def _issuer(text: str, clauses: list[Clause], header: list[str]) -> str | None:
 
 def _signature(clauses: list[Clause]) -> tuple[str | None, str | None]:
     """(signer, role) from the signature block: "Trần Thanh Lâm", "T/M BAN THƯỜNG VỤ" / "KT. CHỦ TỊCH"."""
-    signer = role = None
-    for clause in clauses:
-        if clause.kind != "signature":
-            continue
-        if signer is None:
-            signer = _signer_name(clause.text)
-        if role is None:
-            role = _signer_role(clause.text)
-    return signer, role
+    block = " ".join(clause.text for clause in clauses if clause.kind == "signature")
+    return _signer_name(block), _signer_role(block)
 
 
 def _signer_name(text: str) -> str | None:
     name: list[str] = []
     for word in [*re.findall(r"[^\W\d_]+", text), ""]:
-        if word[:1].isupper() and word[1:].islower() and fold_diacritics(word).upper() not in _SIGNATURE_WORDS:
+        capitalised = word[:1].isupper() and (len(word) == 1 or word[1:].islower())  # "Hầu A Lệnh"
+        if capitalised and fold_diacritics(word).upper() not in _SIGNATURE_WORDS:
             name.append(word)
             continue
         if 2 <= len(name) <= 5:
@@ -289,7 +283,7 @@ def _signer_name(text: str) -> str | None:
 
 _OFFICE = r"(?:PHO\s+)?(?:CHU TICH|BI THU|GIAM DOC|TRUONG BAN|THU TRUONG)"
 _ROLE_FOR = re.compile(rf"KT\s*\.\s*(?:{_OFFICE}|[A-Z]+)")  # signing for the head: "KT. CHỦ TỊCH"
-_ROLE_ON_BEHALF = re.compile(rf"(?:T\s*/\s*M|TM\s*\.)\s*(?:(?!{_OFFICE}\b|KT\b)[A-Z]+\s*){{1,5}}")
+_ROLE_ON_BEHALF = re.compile(rf"(?:T\s*/\s*M|TM\s*\.)\s*(?:(?!{_OFFICE}\b|KT\b)[A-Z]{{2,}}\b\s*){{1,5}}")
 _ROLE_OFFICE = re.compile(rf"{_OFFICE}\b")
 
 
@@ -304,11 +298,10 @@ def _signer_role(text: str) -> str | None:
     return None
 
 
-def _cites(clauses: list[Clause], text: str, number: str | None) -> list[str]:
-    """The documents the text cites in its title and recitals ("Căn cứ …"), else anywhere in it."""
+def _cites(clauses: list[Clause], number: str | None) -> list[str]:
+    """The documents the text cites in its title and recitals ("Căn cứ …", "Thực hiện …")."""
     front = " ".join(c.text for c in clauses if c.kind in ("header", "recital"))
-    source = front if CODE.search(front) else to_nfc(text)
-    cites = list(dict.fromkeys(normalise_code(m[0]) for m in CODE.finditer(source)))
+    cites = list(dict.fromkeys(normalise_code(m[0]) for m in CODE.finditer(front)))
     return [code for code in cites if code != number]
 
 
@@ -331,7 +324,7 @@ def extract_metadata(text: str, clauses: list[Clause]) -> DocumentMeta:
         issuer=_field(_issuer(text, clauses, header)),
         signer=_field(signer),
         signer_role=_field(role),
-        cites=_field(_cites(clauses, text, number)),
+        cites=_field(_cites(clauses, number)),
         regulation=_field(_regulation(blocks, title, doc_type)),
     )
 
