@@ -26,7 +26,7 @@ from vnpolicy.ingest.gazetteer import provinces_of
 from vnpolicy.ingest.models import Clause, Document
 from vnpolicy.ingest.normalize import canonical_tones, folded_form, has_diacritics, to_nfc
 
-SEARCHABLE_KINDS = frozenset({"heading", "item", "bullet", "paragraph"})
+SEARCHABLE_KINDS = frozenset({"heading", "item", "bullet", "paragraph", "appendix"})  # not header, recital, …
 ACCENTLESS_DENSE_WEIGHT = 0.5
 NAMED_PROVINCE_BOOST = 1.5  # a query naming a province (or one of its towns) prefers its documents
 LEG_WEIGHTS = {"lexical": 1.0, "dense": 1.0}

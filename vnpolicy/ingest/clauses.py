@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from vnpolicy.ingest.models import Clause, ClauseKind
-from vnpolicy.ingest.normalize import clean_line, clean_span, fold_diacritics, is_page_number
+from vnpolicy.ingest.normalize import clean_span, fold_diacritics, is_page_number
 
 MAX_CLAUSE_CHARS = 1200
 PATH_SEPARATOR = " › "
