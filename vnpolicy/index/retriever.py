@@ -36,13 +36,16 @@ PATH_SEPARATOR = " › "
 
 
 def lexical_text(clause: Clause, document: Document) -> str:
-    """What the lexical leg indexes: the clause with its heading trail and its document's place.
+    """What the lexical leg indexes: the clause with its heading trail, its document's place and number.
 
-    A bullet under "1.2. Phát triển hạ tầng cung cấp điện" is about điện, and a clause of a Kon Tum
-    plan answers "… của Kon Tum" even where it does not repeat the name.
+    A bullet under "1.2. Phát triển hạ tầng cung cấp điện" is about điện, a clause of a Kon Tum
+    plan answers "… của Kon Tum" even where it does not repeat the name, and a query for "182-KH/TU"
+    finds the plan's clauses (its header, where the number stands, is not searched).
     """
     meta = document.meta
-    place = " ".join(str(v) for v in (meta.province.value, meta.province_current.value, meta.locality.value) if v)
+    place = " ".join(
+        str(v) for v in (meta.province.value, meta.province_current.value, meta.locality.value, meta.number.value) if v
+    )
     return "\n".join([*clause.trail, clause.text, place])
 
 
