@@ -162,6 +162,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
             f"the evaluation needs {missing.name}, which is not installed: pip install 'vnpolicy[eval]' "
             "(or, in a checkout, pip install -e '.[eval]')"
         )
+    if args.documents_only:
+        # Metadata and structure only: documents are parsed, no model or index is needed.
+        documents = importlib.import_module("vnpolicy.eval.documents")
+        gold = Path(args.documents_gold) if args.documents_gold else documents.DOCUMENTS_GOLD
+        if not gold.is_file():
+            return _fail(f"the documents gold file {gold} does not exist")
+        folders = [Path(folder) for folder in args.documents] or list(documents.DEFAULT_FOLDERS)
+        report = documents.run_documents(gold, folders, out=(lambda _: None) if args.json else print)
+        if args.json:
+            _print_json(report)
+        return 0
     folders = [Path(folder) for folder in args.beir]
     for folder in folders:
         if not (folder / "corpus.jsonl").exists():
@@ -237,6 +248,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--beir", action="append", default=[], metavar="DIR",
                           help="a BEIR-format folder (corpus.jsonl, queries.jsonl, qrels/); repeatable")
     evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("--documents-only", action="store_true",
+                          help="only metadata and structure against a documents gold file (no model needed)")
+    evaluate.add_argument("--documents-gold", metavar="FILE", help="documents gold file (default: the bundled one)")
+    evaluate.add_argument("--documents", action="append", default=[], metavar="DIR",
+                          help="folder holding the gold file's documents; repeatable (default: data/sample and "
+                          "../shared/more-documents)")
     evaluate.set_defaults(run=cmd_eval)
 
     serve = commands.add_parser("serve", help="run the HTTP API (OpenAPI docs at /docs) and the UI")

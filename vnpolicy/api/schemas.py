@@ -126,7 +126,9 @@ class DocumentSummary(BaseModel):
     locality: str | None
     issuer: str | None
     signer: str | None
-    cites: list[str] | None
+    signer_role: str | None = Field(None, description='The capacity it is signed in: "KT. CHỦ TỊCH", "T/M …".')
+    cites: list[str] | None = Field(description="Codes of the documents its title and recitals cite.")
+    regulation: str | None = Field(None, description="For a decision, the regulation it issues.")
     year: int | None
     meta: dict[str, MetaField]
 

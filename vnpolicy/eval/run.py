@@ -9,6 +9,7 @@ from pathlib import Path
 from vnpolicy.eval.answers import evaluate_answers, print_report
 from vnpolicy.eval.baseline import LangChainDefaultBaseline
 from vnpolicy.eval.beir import K, build_retriever, evaluate_beir, load_beir
+from vnpolicy.eval.documents import run_documents
 from vnpolicy.eval.gold import QuestionResult, RetrievedUnit, evaluate, load_gold
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -55,6 +56,8 @@ def run_beir(folder: Path, embedder) -> tuple[dict[str, float], dict[str, float]
 
 
 def run(service, beir_folders: Sequence[Path], out: Callable[[str], None] = print) -> dict:
+    documents = run_documents(out=out)
+    out("")
     ours, theirs, results = run_gold(service)
     for line in _table("Gold questions (eval/data/dev.jsonl), clause-level", {
         "vnpolicy": ours, "langchain-default": theirs,
@@ -62,7 +65,7 @@ def run(service, beir_folders: Sequence[Path], out: Callable[[str], None] = prin
         out(line)
     misses = [r.question.id for r in results if not r.relevant_ranks or min(r.relevant_ranks) > 5]
     out(f"questions without a relevant clause in the top 5: {', '.join(misses) or 'none'}")
-    report = {"gold": {"vnpolicy": ours, "langchain-default": theirs, "misses_at_5": misses}}
+    report = {"documents": documents, "gold": {"vnpolicy": ours, "langchain-default": theirs, "misses_at_5": misses}}
     answers = evaluate_answers(service)
     out("")
     out("Answers (POST /api/ask) on the gold questions and eval/data/unanswerable.jsonl")

@@ -26,7 +26,7 @@ from vnpolicy.ingest.gazetteer import provinces_of
 from vnpolicy.ingest.models import PATH_SEPARATOR, Clause, Document
 from vnpolicy.ingest.normalize import canonical_tones, folded_form, has_diacritics, to_nfc
 
-SEARCHABLE_KINDS = frozenset({"heading", "item", "bullet", "paragraph"})
+SEARCHABLE_KINDS = frozenset({"heading", "item", "bullet", "paragraph", "appendix"})  # not header, recital, …
 ACCENTLESS_DENSE_WEIGHT = 0.5
 NAMED_PROVINCE_BOOST = 1.5  # a query naming a province (or one of its towns) prefers its documents
 LEG_WEIGHTS = {"lexical": 1.0, "dense": 1.0}
@@ -35,13 +35,16 @@ QUERY_CACHE_SIZE = 1024
 
 
 def lexical_text(clause: Clause, document: Document) -> str:
-    """What the lexical leg indexes: the clause with its heading trail and its document's place.
+    """What the lexical leg indexes: the clause with its heading trail, its document's place and number.
 
-    A bullet under "1.2. Phát triển hạ tầng cung cấp điện" is about điện, and a clause of a Kon Tum
-    plan answers "… của Kon Tum" even where it does not repeat the name.
+    A bullet under "1.2. Phát triển hạ tầng cung cấp điện" is about điện, a clause of a Kon Tum
+    plan answers "… của Kon Tum" even where it does not repeat the name, and a query for "182-KH/TU"
+    finds the plan's clauses (its header, where the number stands, is not searched).
     """
     meta = document.meta
-    place = " ".join(str(v) for v in (meta.province.value, meta.province_current.value, meta.locality.value) if v)
+    place = " ".join(
+        str(v) for v in (meta.province.value, meta.province_current.value, meta.locality.value, meta.number.value) if v
+    )
     return "\n".join([*clause.trail, clause.text, place])
 
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from vnpolicy.ingest.models import PATH_SEPARATOR, Clause, ClauseKind
-from vnpolicy.ingest.normalize import clean_line, clean_span, fold_diacritics, is_page_number
+from vnpolicy.ingest.normalize import clean_span, fold_diacritics, is_page_number
 
 MAX_CLAUSE_CHARS = 1200
 TRAIL_ENTRY_CHARS = 160
@@ -25,14 +25,47 @@ _NUMBER = re.compile(
     r"|(?P<single>\d{1,2})\.\s*(?=[^\W\d_]|[\"“(])"
 )
 _LETTER = re.compile(r"(?P<label>[a-zđ])\)\s*")
+_PAREN = re.compile(r"\((?P<label>\d{1,2})\)\s*(?=[^\W\d_])")  # "(1) Tập trung …": an item under "2."
 _BULLET = re.compile(r"[-–+*•]\s*(?=\S)")
-_DOC_TYPE_LINE = re.compile(
-    r"(KE HOACH|NGHI QUYET|CHUONG TRINH|KET LUAN|QUYET DINH|CHI THI|BAO CAO|DE AN|THONG BAO)", re.I
+# Legal units, matched on the folded line: "Điều 5." (the full stop tells an article from a reference
+# such as "Điều 28 Luật Thủ đô"), "Chương II", "Mục 1", "Phần thứ nhất" — a heading word in title or
+# upper case, followed by nothing or by an upper-case title.
+_ARTICLE = re.compile(r"(?:DIEU|Dieu)\s+(?P<label>\d{1,3}[a-z]?)\s*[.:]")
+_DIVISION = re.compile(
+    r"(?P<word>PHAN|Phan|CHUONG|Chuong|MUC|Muc)\s+(?P<label>(?:THU|thu)\s+[A-Za-z]+|[IVXLC]+|\d{1,2})\b\s*[.:\-–]?"
 )
-_NUMBER_LINE = re.compile(r"S[oô6ố]\s*[:.]?\s*\d+\s*[-–]", re.I)
-_FOOTNOTE = re.compile(r"\(\s*(?:\d{1,2}|\*|\ufffd)?\s*\)\s")  # "(1) …", "(*) …", "(�) …" as a line's start
+_DIVISION_LEVELS = {"phan": (1, "Phần"), "chuong": (2, "Chương"), "muc": (3, "Mục")}
+_ARTICLE_LEVEL = 4
+_ROMAN_LEVEL, _NUMBER_LEVEL, _PAREN_LEVEL, _LETTER_LEVEL, _BULLET_LEVEL = 5, 6, 9, 10, 11
+_STRUCTURAL = frozenset({"roman", "number", "letter", "legal"})
+# A heading word (or the number label "Số:") that a hard-wrapped copy left alone on its line.
+_LONE_HEAD_WORD = re.compile(
+    r"(?:PHAN|Phan|CHUONG|Chuong|MUC|Muc|DIEU|Dieu|So|SO)\s*:?|\d{1,2}(?:\.\d{1,2}){0,3}\.|[a-zđ]\)|[IVX]{1,4}\s*[.\-–]"
+)
+# Two columns side by side on one line (a wide gap), or a signature set into the distribution list of an
+# OCR page ("Nơi nhận: T/M BAN THƯỜNG VỤ"): each column is a line of its own.
+_COLUMN_GAP = re.compile(r"(?<=\S)[ \t]{6,}(?=\S)")
+_INLINE_SIGNATURE = re.compile(r"(?<=\S)\s+(?=(?:T\s*/\s*M|TM\s*\.|KT\s*\.)\s*[A-ZĐ])")
+_DECORATION = re.compile(r"[-–—_=*~.]+")  # "-------", "*": rules under a header, not text
+_DOC_TYPE_LINE = re.compile(
+    r"(KE HOACH|NGHI QUYET|CHUONG TRINH|KET LUAN|QUYET DINH|CHI THI|BAO CAO|DE AN|THONG BAO|QUY DINH|QUY CHE"
+    r"|DIEU LE|HUONG DAN|CONG VAN|TO TRINH)",
+    re.I,
+)
+_APPENDIX = re.compile(r"PHU LUC\b.*|Phu luc(?:\s+(?:[IVX]+|\d{1,2}))?\s*[.:]?")
+_NUMBER_LINE = re.compile(r"(?:S[o6]|SO)\s*[:.]?\s*\d+\s*(?:/\s*\d{4}\s*)?[-–/]\s*[A-Z]")  # "Số:", not "số"
+_DATE_LINE = re.compile(
+    r"(?:[^\W\d_][^\d,]{0,30},\s*)?ngay\s+\d{1,2}\s*(?:thang|[/.-])\s*\d{1,2}\s*(?:nam|[/.-])\s*\d{4}\.?",
+    re.I,
+)
+_RECITAL_START = re.compile(
+    r"(?:Can cu|CAN CU|Thuc hien|Theo de nghi|Xet|Tren co so|Theo|QUYET NGHI|QUYET DINH)\b", re.I
+)
+_RECITAL_END = re.compile(r"(?:nhu sau|quyet nghi|quyet dinh)\s*:\s*$", re.I)
+_FOOTNOTE = re.compile(r"\(\s*(?:\*|\ufffd)?\s*\)\s")  # "(*) …", "(�) …": a bullet
 _RECIPIENTS = re.compile(r"n[oa]i nh[ao]n\b", re.I)
-_SIGNATURE = re.compile(r"(?:t/m|tm\.|kt\.|tl\.|q\.)\s|(?:pho )?bi thu\b|chu tich\b", re.I)
+_SIGNATURE_MARK = re.compile(r"(?:t\s*/\s*m|tm\s*\.|kt\s*\.|tl\s*\.|q\s*\.)", re.I)  # T/M, TM., KT., TL., Q.
+_SIGNATURE_ROLE = re.compile(r"(?:PHO )?(?:BI THU|CHU TICH|GIAM DOC|TRUONG BAN)\b")  # in capitals only
 _PERSON_NAME = re.compile(r"(?:[A-ZĐ][^\W\d_]*\s+){1,4}[A-ZĐ][^\W\d_]*")
 _TERMINAL = tuple(".!?:;…")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[^\W\d_a-zđ]|[\d\"“(\-–+•])")
@@ -40,7 +73,7 @@ _CONTINUING_WORDS = frozenset(
     ["va", "cua", "cac", "voi", "cho", "tai", "theo", "ve", "de", "la", "nhu", "tu", "den", "nhung", "mot"]
     + ["hoac", "thuoc", "tinh", "huyen", "xa"]
 )
-_ROMAN_LEVEL, _LETTER_LEVEL, _BULLET_LEVEL = 1, 10, 11
+_TITLE_CHARS = 400
 
 
 @dataclass
@@ -49,11 +82,12 @@ class _Unit:
 
     start: int
     end: int
-    first_line: str  # cleaned text of its first line
-    marker: str = "none"  # roman | number | letter | bullet | none
+    first_line: str  # cleaned text of its first (logical) line
+    marker: str = "none"  # roman | number | letter | legal | bullet | none
     label: str = ""
     level: int = 0
-    role: str = "body"  # body | title | recipients | signature | footnote
+    role: str = "body"  # body | title | header | recital | recipients | signature | footnote | appendix
+    after_blank: bool = True  # a blank line (or the document's start) comes before it
     joined: list[tuple[int, int]] = field(default_factory=list)
 
 
@@ -66,15 +100,100 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _classify(line: str) -> tuple[str, str, int]:
+def _columns(text: str) -> list[tuple[int, int]]:
+    """Line spans, a line set in two columns cut into one span per column."""
+    spans = []
+    for start, end in _line_spans(text):
+        line = text[start:end]
+        folded = fold_diacritics(line.strip())
+        gap = _COLUMN_GAP.search(line)
+        if gap is None and (_RECIPIENTS.match(folded) or folded.startswith("-")):
+            gap = _INLINE_SIGNATURE.search(line)
+        if gap is None:
+            spans.append((start, end))
+        else:
+            spans += [(start, start + gap.start()), (start + gap.end(), end)]
+    return spans
+
+
+def _right_column_starts(text: str) -> set[int]:
+    """Where a second column starts: such a line never continues the unit of the column beside it."""
+    spans = _columns(text)
+    lines = {start for start, _ in _line_spans(text)}
+    return {start for start, _ in spans if start not in lines}
+
+
+def _logical_lines(text: str) -> list[tuple[int, int]]:
+    """Source lines (columns apart), with a heading word or a label left alone on its line ("Điều⏎7. …",
+    "Chương⏎II", "Số:⏎27/…", "3.3.⏎Năng lượng") rejoined to the next non-blank line. A span keeps its
+    original offsets; its display form (`clean_span`) joins the lines with a space."""
+    spans = _columns(text)
+    logical: list[tuple[int, int]] = []
+    index = 0
+    while index < len(spans):
+        start, end = spans[index]
+        if _LONE_HEAD_WORD.fullmatch(fold_diacritics(text[start:end].replace("**", "").strip())):
+            following = index + 1
+            while following < len(spans) and following <= index + 2 and not text[slice(*spans[following])].strip():
+                following += 1
+            if following < len(spans) and text[slice(*spans[following])].strip():
+                logical.append((start, spans[following][1]))
+                index = following + 1
+                continue
+        logical.append((start, end))
+        index += 1
+    return logical
+
+
+def _legal_head(folded: str) -> tuple[str, int] | None:
+    """(label, level) of a Phần / Chương / Mục / Điều heading line, or None."""
+    if match := _ARTICLE.match(folded):
+        return f"Điều {match['label']}", _ARTICLE_LEVEL
+    if match := _DIVISION.match(folded):
+        rest = folded[match.end() :].strip()
+        if rest and not _is_caps(rest):
+            return None  # "Chương IV Nghị quyết này": a reference wrapped onto the line's start
+        level, word = _DIVISION_LEVELS[match["word"].lower()]
+        return f"{word} {match['label'].replace('thu', 'thứ').replace('THU', 'thứ')}", level
+    return None
+
+
+def is_legal_text(text: str) -> bool:
+    """A text organised in articles ("Điều 1.", "Điều 2.", …) follows the legal grammar."""
+    articles = 0
+    for start, end in _logical_lines(text):
+        if _ARTICLE.match(fold_diacritics(clean_span(text[start:end]))):
+            articles += 1
+            if articles >= 2:
+                return True
+    return False
+
+
+def article_headings(text: str) -> list[tuple[int, str]]:
+    """(offset, "Điều N") of every article heading of a legal text (none for other texts)."""
+    if not is_legal_text(text):
+        return []
+    headings = []
+    for start, end in _logical_lines(text):
+        raw = text[start:end]
+        if match := _ARTICLE.match(fold_diacritics(clean_span(raw))):
+            headings.append((start + len(raw) - len(raw.lstrip()), f"Điều {match['label']}"))
+    return headings
+
+
+def _classify(line: str, legal: bool) -> tuple[str, str, int]:
+    if legal and (head := _legal_head(fold_diacritics(line))):
+        return "legal", head[0], head[1]
     if match := _ROMAN.match(line):
         return "roman", match["label"], _ROMAN_LEVEL
     if match := _NUMBER.match(line):
         label = match["label"] or match["single"]
-        return "number", label, 1 + label.count(".") + 1
+        return "number", label, _NUMBER_LEVEL + label.count(".")
+    if match := _PAREN.match(line):
+        return "number", match["label"], _PAREN_LEVEL
     if match := _LETTER.match(line):
         return "letter", match["label"], _LETTER_LEVEL
-    if _BULLET.match(line):
+    if _BULLET.match(line) or _FOOTNOTE.match(line):
         return "bullet", "", _BULLET_LEVEL
     return "none", "", 0
 
@@ -88,47 +207,82 @@ def _is_caps(text: str) -> bool:
     return len(letters) >= 3 and all(ch.isupper() for ch in letters)
 
 
-def _gather_units(text: str) -> list[_Unit]:
+def _is_signature_start(cleaned: str, folded: str) -> bool:
+    return bool(_SIGNATURE_MARK.match(folded)) or (_is_caps(cleaned) and bool(_SIGNATURE_ROLE.match(folded)))
+
+
+def is_date_line(folded: str) -> bool:
+    """A dateline standing alone: "Trà Vinh, ngày 11 tháng 11 năm 2021", "Ngày 16/06/2024"."""
+    return bool(_DATE_LINE.fullmatch(folded.strip()))
+
+
+def _gather_units(text: str, legal: bool) -> list[_Unit]:
     """Group lines into units: a blank line, a structural marker or the end of a caps heading starts one."""
     units: list[_Unit] = []
     previous_blank = True
     previous_caps = False
-    for start, end in _line_spans(text):
+    right_columns = _right_column_starts(text)
+    for start, end in _logical_lines(text):
         raw = text[start:end]
-        if not raw.strip() or is_page_number(raw):
+        stripped = raw.strip()
+        if not stripped or is_page_number(raw) or _DECORATION.fullmatch(stripped):
             previous_blank = True
             continue
-        cleaned = clean_line(raw).strip()
-        marker, label, level = _classify(cleaned)
+        cleaned = clean_span(raw)
+        marker, label, level = _classify(cleaned, legal)
         folded = fold_diacritics(cleaned)
+        caps = _is_caps(cleaned)
+        role = "body"
+        if caps and previous_blank and _DOC_TYPE_LINE.fullmatch(folded.rstrip(" .")):
+            role = "title"
+        elif previous_blank and _APPENDIX.fullmatch(folded):
+            role = "appendix"
+        elif _NUMBER_LINE.match(folded) or is_date_line(folded):
+            role = "header"
+        elif _RECIPIENTS.match(folded):
+            role = "recipients"
+        elif _is_signature_start(cleaned, folded):
+            role = "signature"
         starts_block = (
             previous_blank
+            or start in right_columns
             or marker != "none"
-            or _DOC_TYPE_LINE.fullmatch(folded)
-            or _RECIPIENTS.match(folded)
-            or _SIGNATURE.match(folded)
-            or _NUMBER_LINE.match(folded)
-            or _FOOTNOTE.match(raw.strip())
-            or (units and units[-1].role == "title")
-            or (previous_caps and not _is_caps(cleaned))
+            or role != "body"
+            or (units and units[-1].role in ("title", "header", "appendix"))
+            or (previous_caps and not caps)
         )
         offset = start + (len(raw) - len(raw.lstrip()))
         if starts_block or not units:
-            unit = _Unit(start=offset, end=end, first_line=cleaned, marker=marker, label=label, level=level)
-            if _DOC_TYPE_LINE.fullmatch(folded):
-                unit.role = "title"
-            elif _RECIPIENTS.match(folded):
-                unit.role = "recipients"
-            elif _SIGNATURE.match(folded):
-                unit.role = "signature"
-            elif _FOOTNOTE.match(raw.strip()):
-                unit.role = "footnote"
-            units.append(unit)
+            units.append(_Unit(
+                start=offset, end=end, first_line=cleaned, marker=marker, label=label, level=level, role=role,
+                after_blank=previous_blank,
+            ))
         else:
             units[-1].end = end
         previous_blank = False
-        previous_caps = _is_caps(cleaned) and (starts_block or previous_caps)
+        previous_caps = caps and (starts_block or previous_caps)
     return units
+
+
+def _display(unit: _Unit, text: str) -> str:
+    return clean_span(text[unit.start : unit.end])
+
+
+def _join_division_titles(units: list[_Unit], text: str) -> list[_Unit]:
+    """"Chương I" and its title in capitals on the next line(s) are one heading."""
+    joined: list[_Unit] = []
+    for unit in units:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None and previous.marker == "legal" and previous.level < _ARTICLE_LEVEL
+            and unit.marker == "none" and unit.role == "body" and _is_caps(_display(unit, text))
+            and _legal_head(fold_diacritics(_display(previous, text))) is not None
+            and fold_diacritics(_display(previous, text)).count(" ") <= 2
+        ):
+            previous.end = unit.end
+            continue
+        joined.append(unit)
+    return joined
 
 
 def _wrap_width(text: str) -> int:
@@ -176,10 +330,16 @@ def _repair_page_breaks(units: list[_Unit], text: str) -> list[_Unit]:
 
 def _assign_tail_roles(units: list[_Unit], text: str) -> list[_Unit]:
     """Mark the distribution list and the signature block (with the signer's name) apart from the body."""
-    in_recipients = False
+    in_recipients = signed = False  # signed: a signature set beside the list (in its other column)
     for index, unit in enumerate(units):
+        cleaned = clean_span(text[unit.start : unit.end])
+        is_name = unit.role == "body" and bool(_PERSON_NAME.fullmatch(cleaned)) and len(cleaned) <= 40
         if unit.role == "recipients":
-            in_recipients = True
+            in_recipients, signed = True, False
+            continue
+        if in_recipients and (unit.role == "signature" or signed and is_name):
+            unit.role = "signature"
+            signed = True
             continue
         if in_recipients and unit.marker == "bullet":
             unit.role = "recipients"
@@ -188,8 +348,7 @@ def _assign_tail_roles(units: list[_Unit], text: str) -> list[_Unit]:
             unit.role = "continuation"
             continue
         in_recipients = False
-        cleaned = clean_span(text[unit.start : unit.end])
-        if unit.role == "body" and _PERSON_NAME.fullmatch(cleaned) and len(cleaned) <= 40:
+        if is_name:
             neighbours = units[max(index - 1, 0) : index] + units[index + 1 : index + 2]
             if any(n.role == "signature" for n in neighbours) or index == len(units) - 1:
                 unit.role = "signature"
@@ -223,15 +382,68 @@ def _sentence_cuts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if _has_words(text[s:e])]
 
 
-def _kind(unit: _Unit, display: str) -> ClauseKind:
-    if unit.role in ("recipients", "signature"):
+def _continues_title(unit: _Unit, text: str) -> bool:
+    """Whether `unit` still belongs to the title block that a type line ("KẾ HOẠCH") opened: lines right
+    under it, lines in capitals, lines starting in lower case or "(" or "CỦA …"; not a recital, a dateline
+    or a paragraph separated by a blank line."""
+    if unit.marker != "none" or unit.role != "body":
+        return False
+    display = _display(unit, text)
+    folded = fold_diacritics(display)
+    if len(display) > _TITLE_CHARS:
+        return False
+    if not unit.after_blank or _is_caps(display) or display[:1].islower() or display.startswith("("):
+        return True
+    return folded[:4].lower() == "cua "
+
+
+def _mark_titles(units: list[_Unit], text: str) -> None:
+    """Extend each type line's role to the title lines under it (before page-break repair, which would
+    otherwise join a title that does not end in a full stop to the recital after it)."""
+    for index, unit in enumerate(units):
+        if unit.role != "title":
+            continue
+        for following in units[index + 1 :]:
+            if not _continues_title(following, text):
+                break
+            following.role = "title"
+
+
+def _assign_front_roles(units: list[_Unit], text: str, legal: bool) -> None:
+    """Mark the header (issuer, number, dateline, type word and title) and the recitals ("Căn cứ …",
+    "Thực hiện …, … như sau:") apart from the body."""
+    for unit in units:
+        if unit.role == "body" and unit.marker == "none" and is_date_line(fold_diacritics(_display(unit, text))):
+            unit.role = "header"  # a dateline wrapped over two lines
+    first_body = next(
+        (i for i, u in enumerate(units) if u.role == "body" and u.marker in _STRUCTURAL), len(units)
+    )
+    first_title = next((i for i, u in enumerate(units) if u.role == "title"), len(units))
+    for index, unit in enumerate(units[:first_body]):
+        if unit.role != "body":
+            continue
+        display = _display(unit, text)
+        folded = fold_diacritics(display)
+        if index < first_title:
+            # Above the type word: the issuer, the national motto and the like.
+            unit.role = "header" if first_title < first_body or _is_caps(display) else unit.role
+        if unit.role == "body" and (
+            (legal and index > first_title) or _RECITAL_START.match(folded) or _RECITAL_END.search(folded)
+        ):
+            unit.role = "recital"
+
+
+def _kind(unit: _Unit, display: str, in_appendix: bool) -> ClauseKind:
+    if unit.role in ("recipients", "signature", "header", "recital"):
         return unit.role  # type: ignore[return-value]
     if unit.role == "title":
-        return "heading"
+        return "header"
+    if in_appendix or unit.role == "appendix":
+        return "appendix"
     if unit.marker == "bullet":
         return "bullet"
     short = len(display) <= 200 and not display.rstrip().endswith((".", ";"))
-    if unit.marker in ("roman", "number", "letter"):
+    if unit.marker in _STRUCTURAL:
         return "heading" if short or display.isupper() else "item"
     letters = [ch for ch in display if ch.isalpha()]
     if letters and display.upper() == display and len(display) <= 120:
@@ -243,16 +455,26 @@ def _trail_entry(text: str) -> str:
     return text if len(text) <= TRAIL_ENTRY_CHARS else text[: TRAIL_ENTRY_CHARS - 1].rstrip() + "…"
 
 
+def _units(text: str) -> list[_Unit]:
+    legal = is_legal_text(text)
+    units = _gather_units(text, legal)
+    _mark_titles(units, text)
+    units = _join_division_titles(units, text)
+    units = _assign_tail_roles(_repair_page_breaks(units, text), text)
+    _assign_front_roles(units, text, legal)
+    return units
+
+
 def split_clauses(document_id: str, text: str) -> list[Clause]:
     """All clauses of one document, in reading order, with path, heading trail and offsets."""
-    units = _assign_tail_roles(_repair_page_breaks(_gather_units(text), text), text)
     clauses: list[Clause] = []
     stack: list[tuple[int, str, str, str]] = []  # (level, label, trail text, clause id)
+    in_appendix = False
 
     def emit(unit: _Unit, spans: list[tuple[int, int]], path: str) -> Clause:
         """Append the clause(s) of a unit, one per span, numbered as parts when there are several;
         return the first."""
-        kind = _kind(unit, clean_span(text[unit.start : unit.end]))
+        kind = _kind(unit, clean_span(text[unit.start : unit.end]), in_appendix)
         first = len(clauses)
         for index, (start, end) in enumerate(spans, start=1):
             clauses.append(Clause(
@@ -271,21 +493,30 @@ def split_clauses(document_id: str, text: str) -> list[Clause]:
             ))
         return clauses[first]
 
-    for unit in units:
+    for unit in _units(text):
         display = clean_span(text[unit.start : unit.end])
         if not _has_words(display):
             continue
-        if unit.role == "title":
+        if unit.role == "title" and fold_diacritics(display).isupper() and _DOC_TYPE_LINE.fullmatch(
+            fold_diacritics(display).rstrip(" .")
+        ):
+            stack.clear()  # a new document part (the regulation a decision issues) starts afresh
+            in_appendix = False
+        if unit.role == "appendix":
             stack.clear()
-        if unit.role in ("recipients", "signature", "footnote"):
+            in_appendix = True
+            first = emit(unit, [(unit.start, unit.end)], "Phụ lục")
+            stack.append((0, "Phụ lục", _trail_entry(display), first.id))
+            continue
+        if unit.role in ("recipients", "signature", "footnote", "header", "title", "recital"):
             # Outside the body's structure, but the stack is kept: OCR pages out of order may put
             # the rest of the last section after the signature.
             saved, stack[:] = list(stack), []
-            whole = unit.role != "footnote"
+            whole = unit.role in ("recipients", "signature", "header", "title")
             emit(unit, [(unit.start, unit.end)] if whole else _sentence_cuts(text, unit.start, unit.end), "")
             stack[:] = saved
             continue
-        if unit.marker in ("roman", "number", "letter") and unit.role == "body":
+        if unit.marker in _STRUCTURAL:
             while stack and stack[-1][0] >= unit.level:
                 stack.pop()
             path = PATH_SEPARATOR.join([*(label for _, label, _, _ in stack), unit.label])

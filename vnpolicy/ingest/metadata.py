@@ -19,30 +19,52 @@ from vnpolicy.ingest.normalize import clean_line, fold_diacritics, folded_form, 
 DOC_TYPES: dict[str, str] = {
     "KE HOACH": "Kế hoạch", "NGHI QUYET": "Nghị quyết", "CHUONG TRINH": "Chương trình",
     "KET LUAN": "Kết luận", "QUYET DINH": "Quyết định", "CHI THI": "Chỉ thị", "BAO CAO": "Báo cáo",
-    "DE AN": "Đề án", "THONG BAO": "Thông báo",
+    "DE AN": "Đề án", "THONG BAO": "Thông báo", "QUY DINH": "Quy định", "QUY CHE": "Quy chế",
+    "HUONG DAN": "Hướng dẫn", "CONG VAN": "Công văn", "TO TRINH": "Tờ trình", "DIEU LE": "Điều lệ",
 }
 _CODE_TYPES: dict[str, str] = {
     "KH": "Kế hoạch", "NQ": "Nghị quyết", "CTR": "Chương trình", "KL": "Kết luận", "QD": "Quyết định",
-    "CT": "Chỉ thị", "BC": "Báo cáo", "DA": "Đề án", "TB": "Thông báo",
+    "CT": "Chỉ thị", "BC": "Báo cáo", "DA": "Đề án", "TB": "Thông báo", "HD": "Hướng dẫn", "TTR": "Tờ trình",
 }
-CODE = re.compile(r"\b(\d{1,4})\s?[-–]\s?([A-ZĐ][A-Za-zĐđ]{0,4})\s?/\s?([A-ZĐ]{1,6})\b")
-_NUMBER_LINE = re.compile(r"^S[oô6ố]\s*[:.]?\s*", re.I)
-# A dateline stands alone: "Trà Vinh, ngày 11 tháng 11 năm 2021" or "Ngày 16/06/2024".
-_DATELINE = re.compile(
-    r"(?:[^\W\d_][^\d,]{0,30},\s*)?ngay\s+(\d{1,2})\s*(?:thang|[/.-])\s*(\d{1,2})\s*(?:nam|[/.-])\s*(\d{4})\.?",
+# Document numbers in both conventions: the Party's "72-KL/TW", "22-CTr/TU" and the State's
+# "179/KH-UBND", "57/2025/NQ-HĐND", "39/2024/QH15", "6266/UBND-NNMT" (a State code has a year or a dash).
+_AGENCY = r"[A-ZĐ][A-Za-zĐđ]{0,5}\d{0,2}"
+CODE = re.compile(
+    r"(?<![\w/:.,-])(?:"
+    r"\d{1,4}\s?[-–]\s?[A-ZĐ][A-Za-zĐđ]{0,4}\s?/\s?[A-ZĐ]{1,6}"
+    rf"|\d{{1,5}}\s?/\s?\d{{4}}\s?/\s?{_AGENCY}(?:\s?[-–]\s?[A-ZĐ][A-ZĐa-z0-9&]{{0,9}})*"
+    rf"|\d{{1,5}}\s?/\s?{_AGENCY}(?:\s?[-–]\s?[A-ZĐ][A-ZĐa-z0-9&]{{0,9}})+"
+    r")(?![\w/])"
+)
+_NUMBER_LABEL = re.compile(r"(?:^|\n)[ \t]*(?:S[oôố6]|SỐ|SO)[ \t]*[:.]?\s*")  # "Số:" at a line's start, not "số"
+# A dateline: "Trà Vinh, ngày 11 tháng 11 năm 2021" (its place and comma tell it from a date cited in a
+# sentence), or a date standing alone on its line ("Ngày 16/06/2024").
+_PLACE_DATE = re.compile(
+    r"(?<![\w/-])[A-Z][A-Za-z]*(?:[ -][A-Za-z]+){0,4},\s*ngay\s+(\d{1,2})\s*(?:thang|[/.-])\s*(\d{1,2})\s*"
+    r"(?:nam|[/.-])\s*(\d{4})",
     re.I,
 )
-_ISSUER = re.compile(
-    r"(Ban Th\w{2,5}ng v[uụ] (?:T[iỉ]nh|Th[aà]nh|Huy[eệ]n|Th[iị]) [uủ]y"
-    r"|Ban Ch[aấ]p h[aà]nh [DĐ][aả]ng b[oộ] (?:t[iỉ]nh|th[aà]nh ph[oố]|huy[eệ]n)"
-    r"|[UỦ]y ban nh[aâ]n d[aâ]n (?:t[iỉ]nh|th[aà]nh ph[oố]|huy[eệ]n)"
-    r"|H[oộ]i [dđ][oồ]ng nh[aâ]n d[aâ]n (?:t[iỉ]nh|th[aà]nh ph[oố]))"
-    r"\s+(?:xay dung|ban hanh|de ra|quyet nghi|thong nhat)",
-    re.I,
+_DATE = re.compile(r"ngay\s+(\d{1,2})\s*(?:thang|[/.-])\s*(\d{1,2})\s*(?:nam|[/.-])\s*(\d{4})\.?", re.I)
+# Issuers, matched on the folded lower-case text; each gives its canonical name.
+_ISSUERS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"ban th\w{2,5}ng v[uy] (tinh|thanh|huyen|thi|dang) ?u[yi]"), "Ban Thường vụ {} ủy"),
+    (re.compile(r"ban chap hanh dang bo (tinh|thanh pho|huyen)"), "Ban Chấp hành Đảng bộ {}"),
+    (re.compile(r"(?:uy ban nhan dan|ubnd) (tinh|thanh pho|huyen|xa|phuong)"), "UBND {}"),
+    (re.compile(r"(?:hoi dong nhan dan|hdnd) (tinh|thanh pho|huyen|xa|phuong)"), "HĐND {}"),
+    (re.compile(r"^(tinh|thanh) uy\b"), "{} ủy"),
+    (re.compile(r"^dang uy ((?:\w+ ?){1,6})"), "Đảng ủy {}"),
+    (re.compile(r"^so ((?:\w+ ?){1,8})"), "Sở {}"),
 )
+_ISSUER_WORDS = {
+    "tinh": "tỉnh", "thanh pho": "thành phố", "huyen": "huyện", "xa": "xã", "phuong": "phường", "thanh": "thành",
+    "thi": "thị", "dang": "đảng",
+}
+# The sentence in which the issuer enacts the document: "Ban Thường vụ Tỉnh ủy xây dựng kế hoạch …".
+_ENACTS = re.compile(r"\s+(?:xay dung|ban hanh|de ra|quyet nghi|thong nhat)\b")
 _SIGNATURE_WORDS = {"T", "M", "TM", "BAN", "PHO", "BI", "THU", "CHU", "TICH", "KT", "TL", "TINH", "UY"}
-_HEADER_LINES = 14
-_PREAMBLE_CHARS = 4000
+_SIGNATURE_ROLE_LINE = re.compile(r"(?:T\s*/\s*M|TM|KT|TL|Q)\s*[./]?\s*\S.*|(?:PHO )?(?:BI THU|CHU TICH).*")
+_HEADER_LINES = 30
+_TITLE_CHARS = 600
 
 
 def _field(value: Any) -> MetaField:
@@ -51,7 +73,8 @@ def _field(value: Any) -> MetaField:
 
 def normalise_code(raw: str) -> str:
     match = CODE.search(raw)
-    return f"{match[1]}-{match[2]}/{match[3]}" if match else raw.strip()
+    code = match[0] if match else raw.strip()
+    return re.sub(r"\s+", "", code).replace("–", "-")
 
 
 def _header_lines(text: str) -> list[str]:
@@ -105,90 +128,204 @@ def _province(text: str, header: list[str]) -> tuple[str | None, str | None]:
 
 def _doc_type(header: list[str], number: str | None) -> str | None:
     for line in header:
-        doc_type = DOC_TYPES.get(fold_diacritics(line).upper().strip(" *"))
-        if doc_type:
+        doc_type = DOC_TYPES.get(fold_diacritics(line).upper().strip(" *."))
+        if doc_type and line.upper() == line:
             return doc_type
     if number:
-        return _CODE_TYPES.get(fold_diacritics(number.split("-", 1)[1].split("/")[0]).upper())
+        agency = number.split("-", 1)[1].split("/")[0] if re.match(r"\d+-", number) else number.split("/")[-1]
+        return _CODE_TYPES.get(fold_diacritics(agency.split("-")[0]).upper())
     return None
 
 
 def _number(text: str) -> str | None:
-    for line in text.splitlines():
-        cleaned = clean_line(line).strip()
-        if _NUMBER_LINE.match(fold_diacritics(cleaned)) and CODE.search(cleaned):
-            return normalise_code(cleaned)
+    """The code after "Số" at a line's start, also when it is wrapped onto the next line."""
+    for label in _NUMBER_LABEL.finditer(text):
+        code = CODE.match(text, label.end())
+        if code:
+            return normalise_code(code[0])
     return None
 
 
-def _date(text: str) -> str | None:
-    for line in text.splitlines():
-        match = _DATELINE.fullmatch(fold_diacritics(clean_line(line).strip()))
-        if match:
-            day, month, year = (int(group) for group in match.groups())
-            try:
-                return date(year, month, day).isoformat()
-            except ValueError:
-                continue
-    return None
-
-
-def _title(clauses: list[Clause], doc_type: str | None) -> str | None:
-    if not doc_type:
+def _valid_date(day: str, month: str, year: str) -> str | None:
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
         return None
-    for index, clause in enumerate(clauses):
-        if clause.kind == "heading" and DOC_TYPES.get(fold_diacritics(clause.text).upper()) == doc_type:
-            for following in clauses[index + 1 : index + 4]:
-                if following.text[:1].islower():
-                    subtitle = following.text.removesuffix(".")
-                    title = f"{doc_type} {subtitle}"
-                    return title if len(title) <= 300 else title[:299].rstrip() + "…"
-            return doc_type
-    return None
 
 
-def _issuer(text: str, header: list[str]) -> str | None:
+def _date(clauses: list[Clause]) -> str | None:
+    """The dateline among the header clauses, also when hard-wrapped ("Bắc Ninh, ngày 24⏎tháng 11 năm
+    2025"): first a place and a date, then a date standing alone."""
+    header = [fold_diacritics(c.text) for c in clauses if c.kind == "header"]
+    joined = " ".join(header)
+    for match in _PLACE_DATE.finditer(joined):
+        if found := _valid_date(*match.groups()):
+            return found
     for line in header:
-        if line.isupper() and fold_diacritics(line).startswith("CUA BAN"):
-            return line[4:].strip().capitalize()
-    preamble = to_nfc(text[:_PREAMBLE_CHARS])
-    match = _ISSUER.search(fold_diacritics(preamble))
-    return preamble[match.start(1) : match.end(1)] if match else None
-
-
-def _signer(clauses: list[Clause]) -> str | None:
-    for clause in clauses:
-        if clause.kind != "signature":
-            continue
-        name: list[str] = []
-        for word in [*re.findall(r"[^\W\d_]+", clause.text), ""]:
-            if word[:1].isupper() and word[1:].islower() and fold_diacritics(word).upper() not in _SIGNATURE_WORDS:
-                name.append(word)
-                continue
-            if 2 <= len(name) <= 5:
-                return " ".join(name)
-            name = []
+        match = _DATE.fullmatch(line)
+        if match and (found := _valid_date(*match.groups())):
+            return found
     return None
+
+
+def _is_dateline(folded: str) -> bool:
+    return bool(_DATE.fullmatch(folded) or _PLACE_DATE.match(folded))
+
+
+def _title_blocks(clauses: list[Clause]) -> list[tuple[str, list[str]]]:
+    """(type, title lines) of each type line ("KẾ HOẠCH", "QUY ĐỊNH") among the header clauses, with the
+    header clauses right after it that are neither a number nor a dateline."""
+    blocks: list[tuple[str, list[str]]] = []
+    for index, clause in enumerate(clauses):
+        doc_type = DOC_TYPES.get(fold_diacritics(clause.text).upper().strip(" *."))
+        if clause.kind != "header" or not doc_type or clause.text.upper() != clause.text:
+            continue
+        lines: list[str] = []
+        for following in clauses[index + 1 :]:
+            folded = fold_diacritics(following.text)
+            if following.kind != "header" or _NUMBER_LABEL.match(following.text) or _is_dateline(folded):
+                break
+            if DOC_TYPES.get(folded.upper().strip(" *.")):
+                break
+            lines.append(following.text)
+        blocks.append((doc_type, lines))
+    return blocks
+
+
+def _shorten(title: str) -> str:
+    return title if len(title) <= _TITLE_CHARS else title[: _TITLE_CHARS - 1].rstrip() + "…"
+
+
+def _title(blocks: list[tuple[str, list[str]]], doc_type: str | None) -> str | None:
+    """The type and the full title under it: "Kế hoạch Phát triển kinh tế số … giai đoạn 2026 - 2030"."""
+    for block_type, lines in blocks:
+        if doc_type and block_type != doc_type:
+            continue
+        return _shorten(" ".join([block_type, *lines]).removesuffix("."))
+    return doc_type
+
+
+def _regulation(blocks: list[tuple[str, list[str]]], title: str | None, doc_type: str | None) -> str | None:
+    """For a decision, the regulation it issues: the attached "QUY ĐỊNH …" block, or what its title
+    says it issues ("Ban hành Quy chế …")."""
+    if doc_type != "Quyết định":
+        return None
+    for block_type, lines in blocks:
+        if block_type in ("Quy định", "Quy chế", "Điều lệ", "Hướng dẫn"):
+            words = [line for line in lines if not line.startswith("(")]
+            return _shorten(" ".join([block_type, *words]))
+    if title:
+        match = re.search(r"\bban hanh\s+(?=quy dinh|quy che|dieu le|huong dan)", fold_diacritics(title), re.I)
+        if match:
+            return title[match.end() :]
+    return None
+
+
+def _canonical_issuer(folded: str) -> str | None:
+    for pattern, template in _ISSUERS:
+        match = pattern.search(folded)
+        if not match:
+            continue
+        part = match[1].strip()
+        if template.startswith(("Sở", "Đảng ủy")):
+            original = part  # the folded words; the issuer is given in its original spelling by the caller
+            return template.format(original)
+        word = _ISSUER_WORDS.get(part, part)
+        return template.format(word.capitalize() if template.startswith(("Ban Thường vụ", "{}")) else word)
+    return None
+
+
+def _issuer(text: str, clauses: list[Clause], header: list[str]) -> str | None:
+    """Who issues the document, in a canonical form ("UBND tỉnh", "Ban Thường vụ Tỉnh ủy"): the
+    sentence that enacts it, else the "CỦA …" line of its title, else the issuer block of its header."""
+    front = [c for c in clauses if c.kind in ("recital", "header")] or clauses[:6]
+    for clause in front:
+        folded = fold_diacritics(clause.text).lower()
+        for pattern, _ in _ISSUERS[:4]:
+            for match in pattern.finditer(folded):
+                if _ENACTS.match(folded, match.end()):
+                    return _canonical_issuer(match[0])
+    for clause in front:
+        folded = fold_diacritics(clause.text).lower()
+        if folded.startswith("cua ") and (issuer := _canonical_issuer(folded[4:])):
+            return issuer
+    left_column = [re.split(r"\s{3,}|\t", line.strip())[0] for line in text.splitlines()[:_HEADER_LINES]]
+    block = fold_diacritics(" ".join(line for line in left_column if line)).lower()
+    block = re.sub(r"\s+", " ", block)
+    for pattern, _ in _ISSUERS[:4]:
+        if match := pattern.search(block):
+            return _canonical_issuer(match[0])
+    for line in header[:4]:
+        folded = fold_diacritics(line).lower()
+        if (issuer := _canonical_issuer(folded)) and not folded.startswith(("so ", "so:")):
+            return issuer
+    return None
+
+
+def _signature(clauses: list[Clause]) -> tuple[str | None, str | None]:
+    """(signer, role) from the signature block: "Trần Thanh Lâm", "T/M BAN THƯỜNG VỤ" / "KT. CHỦ TỊCH"."""
+    block = " ".join(clause.text for clause in clauses if clause.kind == "signature")
+    return _signer_name(block), _signer_role(block)
+
+
+def _signer_name(text: str) -> str | None:
+    name: list[str] = []
+    for word in [*re.findall(r"[^\W\d_]+", text), ""]:
+        capitalised = word[:1].isupper() and (len(word) == 1 or word[1:].islower())  # "Hầu A Lệnh"
+        if capitalised and fold_diacritics(word).upper() not in _SIGNATURE_WORDS:
+            name.append(word)
+            continue
+        if 2 <= len(name) <= 5:
+            return " ".join(name)
+        name = []
+    return None
+
+
+_OFFICE = r"(?:PHO\s+)?(?:CHU TICH|BI THU|GIAM DOC|TRUONG BAN|THU TRUONG)"
+_ROLE_FOR = re.compile(rf"KT\s*\.\s*(?:{_OFFICE}|[A-Z]+)")  # signing for the head: "KT. CHỦ TỊCH"
+_ROLE_ON_BEHALF = re.compile(rf"(?:T\s*/\s*M|TM\s*\.)\s*(?:(?!{_OFFICE}\b|KT\b)[A-Z]{{2,}}\b\s*){{1,5}}")
+_ROLE_OFFICE = re.compile(rf"{_OFFICE}\b")
+
+
+def _signer_role(text: str) -> str | None:
+    """The capacity the signer signs in: "KT. CHỦ TỊCH" when signing for the head, else "T/M BAN THƯỜNG
+    VỤ" on behalf of a body, else the office in capitals ("CHỦ TỊCH")."""
+    folded = fold_diacritics(text)
+    for pattern in (_ROLE_FOR, _ROLE_ON_BEHALF, _ROLE_OFFICE):
+        if match := pattern.search(folded):
+            role = re.sub(r"\s+", " ", text[match.start() : match.end()]).strip()
+            return re.sub(r"^TM\s*\.\s*", "T/M ", role)
+    return None
+
+
+def _cites(clauses: list[Clause], number: str | None) -> list[str]:
+    """The documents the text cites in its title and recitals ("Căn cứ …", "Thực hiện …")."""
+    front = " ".join(c.text for c in clauses if c.kind in ("header", "recital"))
+    cites = list(dict.fromkeys(normalise_code(m[0]) for m in CODE.finditer(front)))
+    return [code for code in cites if code != number]
 
 
 def extract_metadata(text: str, clauses: list[Clause]) -> DocumentMeta:
     header = _header_lines(text)
-    number = _number(text)
+    number = _number(to_nfc(text))
     province, locality = _province(text, header)
     doc_type = _doc_type(header, number)
-    cites = list(dict.fromkeys(normalise_code(m[0]) for m in CODE.finditer(to_nfc(text))))
-    cites = [code for code in cites if code != number]
+    blocks = _title_blocks(clauses)
+    title = _title(blocks, doc_type)
+    signer, role = _signature(clauses)
     return DocumentMeta(
-        title=_field(_title(clauses, doc_type)),
+        title=_field(title),
         doc_type=_field(doc_type),
         number=_field(number),
-        date=_field(_date(text)),
+        date=_field(_date(clauses)),
         province=_field(province),
         province_current=_field(current_province(province) if province else None),
         locality=_field(locality),
-        issuer=_field(_issuer(text, header)),
-        signer=_field(_signer(clauses)),
-        cites=_field(cites),
+        issuer=_field(_issuer(text, clauses, header)),
+        signer=_field(signer),
+        signer_role=_field(role),
+        cites=_field(_cites(clauses, number)),
+        regulation=_field(_regulation(blocks, title, doc_type)),
     )
 
 

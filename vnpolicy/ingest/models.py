@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-ClauseKind = Literal["heading", "item", "bullet", "paragraph", "signature", "recipients"]
+# Body kinds (searchable): heading, item, bullet, paragraph, appendix. Kinds outside the body: header (issuer,
+# number, dateline, type word and title), recital ("Căn cứ …"), signature, recipients ("Nơi nhận").
+ClauseKind = Literal[
+    "heading", "item", "bullet", "paragraph", "appendix", "header", "recital", "signature", "recipients"
+]
 
 PATH_SEPARATOR = " › "  # between the labels of a clause path ("II › 1 › 1.2") and of a heading trail
 
@@ -38,11 +42,13 @@ class DocumentMeta:
     locality: MetaField = field(default_factory=MetaField)  # city / district named as issuer's seat
     issuer: MetaField = field(default_factory=MetaField)
     signer: MetaField = field(default_factory=MetaField)
-    cites: MetaField = field(default_factory=MetaField)  # list of document codes
+    signer_role: MetaField = field(default_factory=MetaField)  # "T/M BAN THƯỜNG VỤ", "KT. CHỦ TỊCH"
+    cites: MetaField = field(default_factory=MetaField)  # codes of the documents its title and recitals cite
+    regulation: MetaField = field(default_factory=MetaField)  # for a decision, the regulation it issues
 
     FIELDS = (
         "title", "doc_type", "number", "date", "province", "province_current",
-        "locality", "issuer", "signer", "cites",
+        "locality", "issuer", "signer", "signer_role", "cites", "regulation",
     )
 
     def to_dict(self) -> dict[str, dict[str, Any]]:

@@ -143,7 +143,8 @@ def strip_ocr_junk(line: str) -> str:
 
 # --- display text ------------------------------------------------------------------------------------
 
-_PAGE_NUMBER = re.compile(r"\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*")
+# A lone page number ("3", "- 3 -") or an OCR page marker ("===== Trang 2 =====").
+_PAGE_NUMBER = re.compile(r"\s*(?:(?:-\s*)?\d{1,3}(?:\s*-)?|=*\s*(?:Trang|Page)\s+\d{1,4}\s*=*)\s*", re.I)
 _SPACES = re.compile(r"\s+")
 
 

@@ -1,0 +1,337 @@
+"""Metadata and structure of UBND, HĐND and Party documents, hard-wrapped as copied from web pages.
+
+The texts are written here in the layouts real documents use (issuer block, "Số:", dateline, type word,
+title, "Căn cứ" recitals, articles, "Nơi nhận", signature), so no model or corpus is needed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from vnpolicy.ingest.clauses import article_headings, split_clauses
+from vnpolicy.ingest.gazetteer import MERGED_INTO, PROVINCES_AFTER_2025, provinces_of, resolve_province
+from vnpolicy.ingest.metadata import extract_metadata
+from vnpolicy.ingest.normalize import clean_span
+from vnpolicy.ingest.pipeline import parse_text
+
+DECISION = """ỦY BAN NHÂN
+DÂN
+TỈNH ĐỒNG NAI
+-------
+
+CỘNG HÒA XÃ
+HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+---------------
+
+Số:
+27/2025/QĐ-UBND
+
+Đồng Nai, ngày 18
+tháng 11 năm 2025
+
+QUYẾT ĐỊNH
+
+BAN HÀNH QUY ĐỊNH QUẢN LÝ CHỢ TRUYỀN THỐNG
+TRÊN ĐỊA BÀN TỈNH ĐỒNG NAI
+
+Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15
+ngày 16 tháng 6 năm 2025;
+
+Căn cứ Nghị định số 60/2024/NĐ-CP ngày 05 tháng 6 năm 2024 của
+Chính phủ về phát triển và quản lý chợ;
+
+Theo đề nghị của Giám đốc Sở Công Thương tại Tờ trình số 88/TTr-SCT ngày 10 tháng 11 năm 2025;
+
+Ủy ban nhân dân tỉnh
+ban hành Quyết định ban hành Quy định quản lý chợ truyền thống trên địa bàn tỉnh Đồng Nai.
+
+Điều 1. Ban
+hành kèm theo Quyết định này Quy định quản lý chợ truyền thống trên địa bàn tỉnh Đồng Nai.
+
+Điều 2. Quyết định này có hiệu lực kể từ ngày 01 tháng 12 năm 2025.
+
+Nơi nhận:
+- Như Điều 2;
+- Lưu: VT.
+
+TM. ỦY BAN NHÂN
+DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Nguyễn Văn An
+
+QUY ĐỊNH
+
+QUẢN LÝ CHỢ TRUYỀN THỐNG TRÊN ĐỊA BÀN TỈNH ĐỒNG NAI
+
+(Ban hành kèm theo Quyết định số 27/2025/QĐ-UBND)
+
+Chương
+I
+
+NHỮNG QUY ĐỊNH
+CHUNG
+
+Điều
+1. Phạm vi điều chỉnh
+
+Quy định này quy định về quản lý chợ truyền thống theo Điều
+4 Nghị định số 60/2024/NĐ-CP.
+
+Chương
+II
+
+QUẢN LÝ CHỢ
+
+Điều
+5. Trách nhiệm của Ban quản lý chợ
+
+1. Ban quản lý chợ có trách nhiệm:
+
+a) Bố trí điểm kinh doanh theo phương án được duyệt;
+
+b) Bảo đảm vệ sinh môi trường, phòng cháy, chữa cháy trong
+khu vực chợ.
+
+2. Thương nhân kinh doanh tại chợ chấp hành nội quy chợ.
+
+Điều
+7. Điều khoản thi hành
+
+Sở Công Thương theo dõi, hướng dẫn thực hiện Quy định này./.
+"""
+
+PLAN = """ỦY BAN NHÂN DÂN                CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+  TỈNH LÀO CAI                       Độc lập - Tự do - Hạnh phúc
+
+ Số: 179 /KH-UBND                   Lào Cai, ngày 26 tháng 3 năm 2026
+
+                     KẾ HOẠCH
+Phát triển kinh tế số và xã hội số trên địa bàn tỉnh Lào Cai
+giai đoạn 2026 - 2030
+
+Căn cứ Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị; Ủy ban nhân dân tỉnh ban hành
+Kế hoạch phát triển kinh tế số và xã hội số, nội dung như sau:
+
+I. MỤC ĐÍCH, YÊU CẦU
+
+1. Mục đích
+
+Phát triển hạ tầng số đồng bộ, phủ sóng 5G toàn tỉnh.
+
+1.1. Hạ tầng số
+
+a) Phủ sóng 5G tại 100% trung tâm xã.
+
+- Xây dựng trung tâm dữ liệu của tỉnh.
+
+Nơi nhận:                                         KT. CHỦ TỊCH
+- Bộ Khoa học và Công nghệ;                        PHÓ CHỦ TỊCH
+- Lưu: VT.                                          Trần Văn Bình
+"""
+
+RESOLUTION = """HỘI ĐỒNG NHÂN DÂN
+THÀNH PHỐ HÀ NỘI
+
+Số: 57/2025/NQ-HĐND
+
+Hà Nội, ngày 26
+tháng 11 năm 2025
+
+NGHỊ QUYẾT
+
+QUY
+ĐỊNH THỰC HIỆN VÙNG PHÁT THẢI THẤP
+
+Căn cứ Luật Ban
+hành văn bản quy phạm pháp luật số 64/2025/QH15 được sửa đổi, bổ sung bởi Luật
+số 87/2025/QH15;
+
+Hội đồng nhân dân ban hành Nghị quyết quy định thực hiện vùng phát thải thấp.
+
+Điều 1. Phạm vi điều chỉnh
+
+Nghị quyết này quy định tiêu chí vùng phát thải thấp.
+
+Điều 2. Hiệu lực thi hành
+
+Nghị quyết này có hiệu lực từ ngày 10 tháng 12 năm 2025.
+
+CHỦ TỊCH
+Phùng Thị Hồng Hà
+"""
+
+PARTY = """TỈNH ỦY TRÀ VINH
+
+*
+
+Số 22-CTr/TU
+
+ĐẢNG CỘNG SẢN VIỆT NAM
+Trà Vinh, ngày 11 tháng 11 năm 2021
+
+CHƯƠNG TRÌNH
+
+phát triển kinh tế đô thị tỉnh Trà Vinh
+giai đoạn 2021 - 2025, tầm nhìn đến năm 2030
+
+Thực hiện Nghị quyết Đại hội đại biểu Đảng bộ tỉnh lần thứ XI, Ban Thường vụ Tỉnh ủy xây dựng Chương trình như sau:
+
+I- MỤC TIÊU
+
+1. Tỷ lệ đô thị hóa đạt 33%.
+
+(1) Phát triển khu kinh tế Định An.
+
+T/M BAN THƯỜNG VỤ
+PHÓ BÍ THƯ
+Lê Văn Hẳn
+"""
+
+
+@pytest.fixture(scope="module")
+def decision():
+    return parse_text(DECISION, "decision.txt")
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "doc_type"),
+    [(DECISION, "27/2025/QĐ-UBND", "Quyết định"), (PLAN, "179/KH-UBND", "Kế hoạch"),
+     (RESOLUTION, "57/2025/NQ-HĐND", "Nghị quyết"), (PARTY, "22-CTr/TU", "Chương trình")],
+)
+def test_numbers_of_every_convention_and_their_type(text: str, number: str, doc_type: str) -> None:
+    meta = parse_text(text, "doc.txt").meta
+    assert meta.number.value == number and meta.number.found
+    assert meta.doc_type.value == doc_type
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [(DECISION, "2025-11-18"), (PLAN, "2026-03-26"), (RESOLUTION, "2025-11-26"), (PARTY, "2021-11-11")],
+)
+def test_wrapped_and_side_by_side_datelines(text: str, iso: str) -> None:
+    assert parse_text(text, "doc.txt").meta.date.value == iso
+
+
+def test_a_date_cited_in_a_title_or_recital_is_not_the_documents_date() -> None:
+    text = "KẾ HOẠCH\n\nthực hiện Kết luận số 72-KL/TW, ngày 23-02-2024 của Bộ Chính trị\n\nI. MỤC ĐÍCH\n"
+    meta = parse_text(text, "plan.txt").meta
+    assert meta.date.value is None and not meta.date.found
+
+
+def test_multi_line_titles_are_read_whole(decision) -> None:
+    assert decision.meta.title.value == (
+        "Quyết định BAN HÀNH QUY ĐỊNH QUẢN LÝ CHỢ TRUYỀN THỐNG TRÊN ĐỊA BÀN TỈNH ĐỒNG NAI"
+    )
+    assert parse_text(PLAN, "plan.txt").meta.title.value == (
+        "Kế hoạch Phát triển kinh tế số và xã hội số trên địa bàn tỉnh Lào Cai giai đoạn 2026 - 2030"
+    )
+    assert parse_text(RESOLUTION, "nq.txt").meta.title.value == (
+        "Nghị quyết QUY ĐỊNH THỰC HIỆN VÙNG PHÁT THẢI THẤP"
+    )
+
+
+def test_issuer_signer_cites_and_the_regulation_a_decision_issues(decision) -> None:
+    meta = decision.meta
+    assert meta.issuer.value == "UBND tỉnh"
+    assert meta.signer.value == "Nguyễn Văn An"
+    assert meta.signer_role.value == "KT. CHỦ TỊCH"
+    assert meta.cites.value == ["72/2025/QH15", "60/2024/NĐ-CP", "88/TTr-SCT"]
+    assert meta.regulation.value == "Quy định QUẢN LÝ CHỢ TRUYỀN THỐNG TRÊN ĐỊA BÀN TỈNH ĐỒNG NAI"
+    assert meta.province.value == "Đồng Nai" and meta.province_current.value == "Đồng Nai"
+    resolution = parse_text(RESOLUTION, "nq.txt").meta
+    assert resolution.issuer.value == "HĐND thành phố"
+    assert resolution.signer_role.value == "CHỦ TỊCH"
+    party = parse_text(PARTY, "ctr.txt").meta
+    assert party.issuer.value == "Ban Thường vụ Tỉnh ủy"
+    assert party.signer.value == "Lê Văn Hẳn" and party.signer_role.value == "T/M BAN THƯỜNG VỤ"
+    assert party.province_current.value == "Vĩnh Long"
+
+
+def test_chapter_and_article_paths_with_wrapped_heading_words(decision) -> None:
+    by_text = {clause.text: clause for clause in decision.clauses}
+    point = next(c for c in decision.clauses if c.text.startswith("b) Bảo đảm vệ sinh"))
+    assert point.path == "Chương II › Điều 5 › 1 › b"
+    assert "Điều 5. Trách nhiệm của Ban quản lý chợ" in point.trail
+    assert "Chương II QUẢN LÝ CHỢ" in point.trail
+    assert by_text["Điều 7. Điều khoản thi hành"].path == "Chương II › Điều 7"
+    assert by_text["Chương I NHỮNG QUY ĐỊNH CHUNG"].kind == "heading"
+    # the decision's own articles come before the regulation's chapters
+    assert by_text["Điều 2. Quyết định này có hiệu lực kể từ ngày 01 tháng 12 năm 2025."].path == "Điều 2"
+    # "theo Điều⏎4 Nghị định …" is a reference, not an article
+    reference = next(c for c in decision.clauses if "theo Điều 4 Nghị định" in c.text)
+    assert reference.path == "Chương I › Điều 1"
+
+
+def test_every_article_heading_is_in_a_clause_path(decision) -> None:
+    headings = article_headings(decision.text)
+    assert [label for _, label in headings] == ["Điều 1", "Điều 2", "Điều 1", "Điều 5", "Điều 7"]
+    for start, label in headings:
+        clause = next(c for c in decision.clauses if c.start <= start < c.end)
+        assert clause.path.split(" › ")[-1] == label
+
+
+def test_header_recitals_signature_and_recipients_are_not_body(decision) -> None:
+    kinds = {clause.text: clause.kind for clause in decision.clauses}
+    assert kinds["Số: 27/2025/QĐ-UBND"] == "header"
+    assert kinds["Đồng Nai, ngày 18 tháng 11 năm 2025"] == "header"
+    assert kinds["QUYẾT ĐỊNH"] == "header"
+    assert kinds["(Ban hành kèm theo Quyết định số 27/2025/QĐ-UBND)"] == "header"
+    recitals = [c for c in decision.clauses if c.kind == "recital"]
+    assert [c.text[:12] for c in recitals] == ["Căn cứ Luật ", "Căn cứ Nghị ", "Theo đề nghị", "Ủy ban nhân "]
+    assert all(c.path == "" for c in recitals)
+    assert [c.text for c in decision.clauses if c.kind == "recipients"] == ["Nơi nhận:", "- Như Điều 2;", "- Lưu: VT."]
+    signature = [c for c in decision.clauses if c.kind == "signature"]
+    assert len(signature) == 1 and signature[0].text.endswith("Nguyễn Văn An")
+    body = [c for c in decision.clauses if c.kind in ("heading", "item", "bullet", "paragraph")]
+    assert not any(c.text.startswith(("Căn cứ", "Số:", "Nơi nhận", "TM.", "CỘNG HÒA")) for c in body)
+
+
+def test_a_signature_set_beside_the_distribution_list() -> None:
+    document = parse_text(PLAN, "plan.txt")
+    signature = " ".join(c.text for c in document.clauses if c.kind == "signature")
+    assert signature == "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Trần Văn Bình"
+    assert [c.text for c in document.clauses if c.kind == "recipients"] == [
+        "Nơi nhận:", "- Bộ Khoa học và Công nghệ;", "- Lưu: VT."
+    ]
+    assert document.meta.signer.value == "Trần Văn Bình"
+
+
+def test_plan_grammar_paths() -> None:
+    clauses = parse_text(PLAN, "plan.txt").clauses
+    paths = {c.text: c.path for c in clauses}
+    assert paths["a) Phủ sóng 5G tại 100% trung tâm xã."] == "I › 1 › 1.1 › a"
+    assert paths["- Xây dựng trung tâm dữ liệu của tỉnh."] == "I › 1 › 1.1 › a"
+    party = {c.text: c.path for c in parse_text(PARTY, "ctr.txt").clauses}
+    assert party["(1) Phát triển khu kinh tế Định An."] == "I › 1 › 1"
+
+
+@pytest.mark.parametrize("text", [DECISION, PLAN, RESOLUTION, PARTY])
+def test_rejoined_lines_keep_offsets_into_the_original(text: str) -> None:
+    clauses = split_clauses("doc", text)
+    previous_end = 0
+    for clause in clauses:
+        assert clause.text == clean_span(text[clause.start : clause.end])
+        assert clause.start >= previous_end
+        previous_end = clause.end
+    wrapped = next(c for c in clauses if c.text == "Điều 1. Phạm vi điều chỉnh") if text is DECISION else None
+    if wrapped:
+        assert text[wrapped.start : wrapped.end] == "Điều\n1. Phạm vi điều chỉnh"
+
+
+def test_a_lower_case_so_line_inside_a_recital_is_not_a_number() -> None:
+    meta = extract_metadata(RESOLUTION, split_clauses("nq", RESOLUTION))
+    assert meta.number.value == "57/2025/NQ-HĐND"
+    kinds = {c.text: c.kind for c in split_clauses("nq", RESOLUTION)}
+    assert kinds["Nghị quyết này quy định tiêu chí vùng phát thải thấp."] == "paragraph"
+    assert not any(k == "header" and t.startswith("số 87") for t, k in kinds.items())
+
+
+def test_provinces_before_and_after_the_2025_merger_map_both_ways() -> None:
+    assert len(PROVINCES_AFTER_2025) == 34 and len(MERGED_INTO) == 63
+    assert set(MERGED_INTO.values()) == set(PROVINCES_AFTER_2025)
+    assert resolve_province("Ha Giang") == ("Hà Giang", "Tuyên Quang")
+    assert resolve_province("tỉnh Bình Phước") == ("Bình Phước", "Đồng Nai")
+    assert provinces_of("Hải Phòng") == {"Hải Phòng", "Hải Dương"}
+    assert provinces_of("Hồ Chí Minh") == {"Hồ Chí Minh", "Bình Dương", "Bà Rịa - Vũng Tàu"}
