@@ -41,8 +41,8 @@ def main() -> None:
         external += count_ngrams(corpus_texts(args.external / name / "corpus.jsonl"))
     words = (Path(underthesea.__file__).parent / "corpus" / "data" / "Viet74K.txt").read_text(encoding="utf-8")
     external += count_ngrams(words.splitlines())
-    external += count_ngrams([*PROVINCES_BEFORE_2025, *LOCALITIES])
     sections["external"] = Counter({g: c for g, c in external.items() if c >= MIN_EXTERNAL_COUNT or len(g) == 1})
+    sections["gazetteer"] = count_ngrams([*PROVINCES_BEFORE_2025, *LOCALITIES])  # each name once: not pruned
     for path in sorted(SAMPLE.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         if is_accented_text(text):

@@ -33,15 +33,16 @@ from vnpolicy.ingest.syllables import BOUNDARY, SyllableModel, is_syllable_shape
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _OCR_CONFUSIONS: dict[tuple[str, str], float] = {
-    # (letter of the syllable, tone-less or exact; what the OCR printed): cost
-    ("ơ", "d"): 1.5, ("ơ", "o'"): 0.5, ("ơ", "a"): 3.0, ("ơ", "g"): 3.0, ("ơ", "ff"): 3.0, ("ơ", "q"): 3.5,
-    ("ợ", "g"): 2.0, ("ợ", "q"): 2.5, ("ở", "d"): 1.0, ("ờ", "a"): 2.5, ("ớ", "ff"): 2.0,
-    ("ư", "ir"): 2.0, ("ư", "i"): 3.5, ("ư", "y"): 3.0, ("ư", "d"): 3.0, ("ư", "u'"): 0.5, ("ư", "ü"): 1.5,
-    ("ô", "6"): 1.5, ("ô", "0"): 3.0, ("ô", "q"): 3.0, ("ô", "i"): 3.5, ("ộ", "q"): 1.5, ("ọ", "q"): 3.0,
+    # (letter of the syllable — exact, tone-less, or a class: "dot" = under-dot tone, "marked" = any
+    # diacritic; what the OCR printed): cost
+    ("ơ", "d"): 1.0, ("ơ", "o'"): 0.5, ("ơ", "a"): 3.0, ("ơ", "g"): 3.0, ("ơ", "ff"): 3.0, ("ơ", "gr"): 3.0,
+    ("ờ", "a"): 2.5, ("ô", "d"): 1.5, ("ô", "6"): 1.5, ("ô", "0"): 3.0, ("ô", "i"): 3.5,
+    ("ư", "ir"): 2.0, ("ư", "i"): 3.0, ("ư", "y"): 2.5, ("ư", "u'"): 0.5, ("ư", "ü"): 1.5,
     ("ê", "i"): 2.5, ("ê", "s"): 3.5, ("ê", "l"): 3.5, ("â", "i"): 2.5, ("â", "5"): 3.5, ("ă", "5"): 3.0,
-    ("ố", "i"): 2.5, ("ó", "d"): 3.5, ("ò", "d"): 3.5, ("o", "d"): 4.0, ("u", "ii"): 3.0,
-    ("đ", "b"): 2.0, ("đ", "d"): 0.0, ("c", "e"): 2.0, ("m", "rn"): 1.0, ("l", "1"): 1.5, ("i", "1"): 2.5,
-    ("i", "l"): 3.0, ("l", "i"): 3.5, ("u", "ii"): 3.0, ("n", "ri"): 3.0, ("h", "li"): 3.0, ("e", "c"): 3.0,
+    ("ĩ", "t"): 3.0, ("ố", "i"): 2.5, ("o", "d"): 4.0, ("u", "ii"): 3.0,
+    ("dot", "q"): 2.0, ("dot", "p"): 2.0, ("dot", "g"): 2.5, ("marked", "d"): 2.0,
+    ("đ", "b"): 2.0, ("c", "e"): 2.0, ("m", "rn"): 1.0, ("l", "1"): 1.5, ("i", "1"): 2.5,
+    ("i", "l"): 3.0, ("l", "i"): 3.5, ("n", "ri"): 3.0, ("h", "li"): 3.0, ("e", "c"): 3.0,
 }
 _MAX_OBSERVED = max(len(observed) for _, observed in _OCR_CONFUSIONS)
 _JUNK = set("'^`~-.,*\"")
@@ -60,12 +61,31 @@ class Mode:
 
 
 OCR = Mode("ocr", strip_cost=0.0, accent_cost=2.0, confusions=True)
-TONES = Mode("tones", strip_cost=9.0, accent_cost=6.0, confusions=False)
+TONES = Mode("tones", strip_cost=9.0, accent_cost=8.0, confusions=False)
 
 
 @lru_cache(maxsize=256)
 def _toneless(ch: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", ch) if c not in _TONES))
+
+
+@lru_cache(maxsize=256)
+def _confusion_keys(letter: str) -> tuple[str, ...]:
+    keys = [letter, _toneless(letter)]
+    if "\u0323" in unicodedata.normalize("NFD", letter):
+        keys.append("dot")
+    if fold_diacritics(letter) != letter and letter != "đ":
+        keys.append("marked")
+    return tuple(keys)
+
+
+def ocr_confusions(letter: str) -> dict[str, float]:
+    """What OCR may print for a (lower-case) letter besides its bare form, with the cost of each."""
+    found: dict[str, float] = {}
+    for (key, observed), cost in _OCR_CONFUSIONS.items():
+        if key in _confusion_keys(letter):
+            found[observed] = min(cost, found.get(observed, cost))
+    return found
 
 
 @lru_cache(maxsize=100_000)
@@ -78,7 +98,7 @@ def _substitution(letter: str, observed: str, mode: Mode) -> float | None:
     if len(observed) == 1 and fold_diacritics(observed) == base:
         return mode.accent_cost
     if mode.confusions:
-        costs = [_OCR_CONFUSIONS.get((key, observed)) for key in (letter, _toneless(letter))]
+        costs = [_OCR_CONFUSIONS.get((key, observed)) for key in _confusion_keys(letter)]
         known = [cost for cost in costs if cost is not None]
         if known:
             return min(known)
@@ -140,7 +160,11 @@ def folded_channel_cost(observed: str, folded: str, mode: Mode) -> float:
 
 # --- candidates ----------------------------------------------------------------------------------------
 
-_REWRITES = (("rn", "m"), ("ir", "u"), ("ff", "o"), ("1", "l"), ("6", "o"), ("5", "a"), ("0", "o"), ("ii", "u"))
+# multi-letter confusions undone before looking a word up (single-letter ones are one edit away)
+_REWRITES = (
+    ("ri", "n"), ("li", "h"), ("rn", "m"), ("ir", "u"), ("ff", "o"), ("1", "l"), ("6", "o"), ("5", "a"), ("0", "o"),
+    ("ii", "u"),
+)
 
 
 class _Candidates:
@@ -182,11 +206,8 @@ class _Candidates:
         return forms
 
     @lru_cache(maxsize=200_000)  # noqa: B019 - one instance per model, kept for the process
-    def of(self, observed: str, mode: Mode, limit: int = 8) -> tuple[tuple[str, float], ...]:
-        if mode.confusions:
-            forms = self.folded_forms(observed)
-        else:
-            forms = {fold_diacritics(observed)}
+    def of(self, observed: str, mode: Mode, limit: int = 10) -> tuple[tuple[str, float], ...]:
+        forms = self.folded_forms(observed) if mode.confusions else {fold_diacritics(observed)}
         bounds = {form: folded_channel_cost(observed, form, mode) for form in forms} if len(forms) > 1 else {}
         cutoff = min(min(bounds.values(), default=0.0) + CANDIDATE_MARGIN, MAX_CHANNEL_COST)
         scored = [
@@ -355,16 +376,14 @@ class Assessment:
 def assess(text: str) -> Assessment:
     """Whether a text is accented Vietnamese, unaccented, or OCR-damaged (words that are no syllable:
     digits or symbols inside words, impossible letter sequences like "trd", "hudng")."""
-    words = [w for w in _WORD.findall(to_nfc(text)) if any(ch.isalpha() for ch in w) and not w.isupper() or len(w) > 1]
-    words = [w for w in words if any(ch.isalpha() for ch in w)]
+    words = [w for w in _WORD.findall(to_nfc(text)) if any(ch.isalpha() for ch in w)]
     if not words:
         return Assessment("accented", 0, 0.0, 0.0)
     accented = sum(fold_diacritics(w) != w for w in words) / len(words)
     damaged = sum(not is_syllable_shape(w.lower()) for w in words) / len(words)
+    state = "ocr" if damaged >= OCR_DAMAGED_SHARE else "unaccented"
     if accented >= ACCENTED_SHARE:
         state = "accented"
-    else:
-        state = "ocr" if damaged >= OCR_DAMAGED_SHARE else "unaccented"
     return Assessment(state, len(words), accented, damaged)
 
 
