@@ -20,7 +20,8 @@ class Scored:
 
 
 def with_heading(hit: Hit) -> str:
-    return "\n".join([*hit.trail[-1:], hit.text])
+    """The clause with its heading, as read: an OCR-damaged clause is judged on its restored reading."""
+    return "\n".join([*hit.trail[-1:], hit.restored_text or hit.text])
 
 
 def score_candidates(hits: list[Hit], concepts: dict[str, float]) -> list[Scored]:

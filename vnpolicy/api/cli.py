@@ -104,6 +104,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         legs = "+".join(hit.legs)
         print(f"{rank:>2}. {hit.province or '?'} · {hit.document_number or hit.source_name} · {hit.path or '·'}"
               f"  [{hit.score:.4f} {legs}]\n    {hit.text}\n")
+        if hit.restored_text:
+            print(f"    OCR text, restored reading: {hit.restored_text}\n")
     return 0
 
 

@@ -44,6 +44,7 @@ class Hit:
     end: int
     score: float
     legs: dict[str, LegResult] = field(default_factory=dict)
+    restored_text: str | None = None  # the restored reading of an OCR-damaged or unaccented clause
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

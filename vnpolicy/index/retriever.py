@@ -22,6 +22,7 @@ from vnpolicy.index.lexical import LexicalIndex
 from vnpolicy.index.models import Hit, LegResult, SearchFilters
 from vnpolicy.index.query import named_province
 from vnpolicy.index.tokenize import Tokens, tokenize
+from vnpolicy.ingest.clauses import TRAIL_ENTRY_CHARS
 from vnpolicy.ingest.gazetteer import provinces_of
 from vnpolicy.ingest.models import PATH_SEPARATOR, Clause, Document
 from vnpolicy.ingest.normalize import canonical_tones, folded_form, has_diacritics, to_nfc
@@ -32,6 +33,28 @@ NAMED_PROVINCE_BOOST = 1.5  # a query naming a province (or one of its towns) pr
 LEG_WEIGHTS = {"lexical": 1.0, "dense": 1.0}
 CANDIDATE_DEPTH = 100
 QUERY_CACHE_SIZE = 1024
+
+
+def reading(clause: Clause) -> str:
+    """What a clause says, for the indexes: its restored reading when it has one (OCR-damaged or unaccented
+    text, see ingest.restore), else its text. Quotes never come from here."""
+    return clause.restored_text or clause.text
+
+
+def reading_trail(clause: Clause, document: Document) -> tuple[str, ...]:
+    """The clause's heading trail with each heading's restored reading where it has one."""
+    if not clause.trail or not any(other.restored_text for other in document.clauses):
+        return clause.trail
+    by_id = {other.id: other for other in document.clauses}
+    entries = list(clause.trail)
+    node = by_id.get(clause.parent_id or "")
+    for index in range(len(entries) - 1, -1, -1):
+        if node is None:
+            break
+        if node.restored_text:
+            entries[index] = node.restored_text[:TRAIL_ENTRY_CHARS]
+        node = by_id.get(node.parent_id or "")
+    return tuple(entries)
 
 
 def lexical_text(clause: Clause, document: Document) -> str:
@@ -45,7 +68,7 @@ def lexical_text(clause: Clause, document: Document) -> str:
     place = " ".join(
         str(v) for v in (meta.province.value, meta.province_current.value, meta.locality.value, meta.number.value) if v
     )
-    return "\n".join([*clause.trail, clause.text, place])
+    return "\n".join([*reading_trail(clause, document), reading(clause), place])
 
 
 def dense_form(text: str) -> str:
@@ -53,11 +76,12 @@ def dense_form(text: str) -> str:
     return canonical_tones(to_nfc(text))
 
 
-def passage_text(clause: Clause) -> str:
-    """What the dense leg embeds: the clause after its nearest heading."""
-    if clause.kind != "heading" and clause.trail:
-        return dense_form(f"{clause.trail[-1]}\n{clause.text}")
-    return dense_form(clause.text)
+def passage_text(clause: Clause, document: Document) -> str:
+    """What the dense leg embeds: the clause after its nearest heading (restored readings where there are)."""
+    trail = reading_trail(clause, document)
+    if clause.kind != "heading" and trail:
+        return dense_form(f"{trail[-1]}\n{reading(clause)}")
+    return dense_form(reading(clause))
 
 
 def searchable(clauses: list[Clause]) -> list[Clause]:
@@ -77,7 +101,10 @@ class IndexedDocument:
 def index_digest(document: Document) -> str:
     """A fingerprint of what the indexes take from a document: it changes when the text is parsed
     differently or the metadata changes, even for the same content."""
-    parts = [(c.id, c.kind, c.text, lexical_text(c, document), passage_text(c)) for c in searchable(document.clauses)]
+    parts = [
+        (c.id, c.kind, c.text, lexical_text(c, document), passage_text(c, document))
+        for c in searchable(document.clauses)
+    ]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -85,7 +112,7 @@ def index_document(document: Document, embedder) -> IndexedDocument:
     clauses = searchable(document.clauses)
     tokens = [tokenize(lexical_text(clause, document)) for clause in clauses]
     vectors = (
-        embedder.embed_passages([passage_text(clause) for clause in clauses])
+        embedder.embed_passages([passage_text(clause, document) for clause in clauses])
         if clauses
         else np.zeros((0, embedder.dim), dtype=np.float32)
     )
@@ -150,6 +177,7 @@ class ClauseTable:
             province=meta.province.value, province_current=meta.province_current.value,
             doc_type=meta.doc_type.value, date=meta.date.value, path=clause.path, trail=list(clause.trail),
             kind=clause.kind, text=clause.text, start=clause.start, end=clause.end, score=score, legs=legs,
+            restored_text=clause.restored_text,
         )
 
 
@@ -180,7 +208,7 @@ class HybridRetriever:
             else np.zeros((0, embedder.dim), dtype=np.float32)
         )
         table = ClauseTable(documents)
-        accentless = np.array([not has_diacritics(clause.text) for clause in table.clauses], dtype=bool)
+        accentless = np.array([not has_diacritics(reading(clause)) for clause in table.clauses], dtype=bool)
         lexical = LexicalIndex.build([tokens for item in indexed for tokens in item.tokens], accentless)
         return cls(table, lexical, DenseIndex(vectors), embedder)
 

@@ -7,6 +7,8 @@ import os
 import unicodedata
 from pathlib import Path
 
+from vnpolicy.ingest.legacy_encodings import convert_legacy
+
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf")
 
 
@@ -65,6 +67,9 @@ def decode_text(data: bytes) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
+        legacy, found = convert_legacy(data.decode("cp1252", errors="replace"))  # an 8-bit TCVN3/VNI file
+        if found:
+            return legacy
         raise IngestError(
             f"the text is neither UTF-8 nor UTF-16 (undecodable byte at offset {error.start}); "
             "save it as UTF-8 and ingest it again"
@@ -130,7 +135,7 @@ def load_bytes(name: str, data: bytes) -> str:
             raise IngestError("this is a binary file, not text (it contains control characters)")
     if not any(ch.isalnum() for ch in text):
         raise IngestError("the file has no text")
-    return text
+    return convert_legacy(text)[0]  # text typed in a TCVN3 or VNI font, in any container
 
 
 def load_path(path: Path) -> str:

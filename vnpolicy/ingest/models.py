@@ -81,6 +81,9 @@ class Clause:
     parent_id: str | None = None
     part: int = 0  # 0: whole clause; 1..n: a part of a long paragraph split at sentences
     part_count: int = 0
+    # The restored reading of OCR-damaged or unaccented text (ingest.restore), or None: what the indexes
+    # see in place of `text`; quotes always come from `text`.
+    restored_text: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

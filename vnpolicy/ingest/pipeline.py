@@ -14,12 +14,13 @@ from vnpolicy.ingest.loaders import SUPPORTED_SUFFIXES, IngestError, load_bytes,
 from vnpolicy.ingest.metadata import apply_sidecar, extract_metadata
 from vnpolicy.ingest.models import Document
 from vnpolicy.ingest.normalize import clean_line, to_nfc
+from vnpolicy.ingest.restore import restore_clauses
 from vnpolicy.ingest.store import Store
 
 SIDECAR_SUFFIX = ".meta.json"
 # Bump when splitting or metadata extraction changes: stored documents parsed by an older version
 # are parsed again on their next ingestion instead of being skipped as unchanged.
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 MIN_CLAUSES_EXPECTED = 5
 _REPORTED_FIELDS = ("province", "doc_type", "number", "date", "title")
 
@@ -54,13 +55,15 @@ def parse_text(text: str, source_name: str, overrides: dict | None = None) -> Do
     digest = content_hash(text)
     document_id = digest[:16]
     clauses = split_clauses(document_id, text)
+    restoration = restore_clauses(text, clauses)  # restored readings of OCR-damaged or unaccented blocks
+    clauses = restoration.clauses
     meta = extract_metadata(text, clauses)
     if overrides:
         meta = apply_sidecar(meta, overrides)
     document = Document(
         id=document_id, source_name=source_name, content_hash=digest, text=text, meta=meta, clauses=clauses
     )
-    document.warnings = _warnings(text, document)
+    document.warnings = _warnings(text, document) + restoration.notes
     return document
 
 

@@ -40,11 +40,14 @@ CREATE TABLE IF NOT EXISTS clauses (
     "end" INTEGER NOT NULL,
     parent_id TEXT,
     part INTEGER NOT NULL,
-    part_count INTEGER NOT NULL
+    part_count INTEGER NOT NULL,
+    restored_text TEXT
 );
 CREATE INDEX IF NOT EXISTS clauses_document ON clauses(document_id, ordinal);
 """
-_CLAUSE_COLUMNS = 'id, document_id, ordinal, path, trail, kind, text, start, "end", parent_id, part, part_count'
+_CLAUSE_COLUMNS = (
+    'id, document_id, ordinal, path, trail, kind, text, start, "end", parent_id, part, part_count, restored_text'
+)
 
 
 def data_home() -> Path:
@@ -57,6 +60,7 @@ def _clause_row(clause: Clause) -> tuple:
     return (
         clause.id, clause.document_id, clause.ordinal, clause.path, json.dumps(list(clause.trail)),
         clause.kind, clause.text, clause.start, clause.end, clause.parent_id, clause.part, clause.part_count,
+        clause.restored_text,
     )
 
 
@@ -65,6 +69,7 @@ def _clause(row: sqlite3.Row) -> Clause:
         id=row["id"], document_id=row["document_id"], ordinal=row["ordinal"], path=row["path"],
         trail=tuple(json.loads(row["trail"])), kind=row["kind"], text=row["text"], start=row["start"],
         end=row["end"], parent_id=row["parent_id"], part=row["part"], part_count=row["part_count"],
+        restored_text=row["restored_text"],
     )
 
 
@@ -78,6 +83,9 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(_SCHEMA)
+        columns = {row["name"] for row in self._db.execute("PRAGMA table_info(clauses)")}
+        if "restored_text" not in columns:  # a store written before restoration: its clauses have none
+            self._db.execute("ALTER TABLE clauses ADD COLUMN restored_text TEXT")
 
     @classmethod
     def open(cls, home: Path) -> Store:
@@ -130,7 +138,7 @@ class Store:
                 ),
             )
             db.executemany(
-                f"INSERT INTO clauses ({_CLAUSE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT INTO clauses ({_CLAUSE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [_clause_row(clause) for clause in document.clauses],
             )
         return replaced

@@ -1,0 +1,64 @@
+"""Degraded documents: accent restoration of OCR text, and TCVN3/VNI text read as Unicode."""
+
+from pathlib import Path
+
+import pytest
+
+from vnpolicy.ingest.legacy_encodings import detect, to_tcvn3, to_vni
+from vnpolicy.ingest.normalize import search_form
+from vnpolicy.ingest.pipeline import parse_text, parse_upload
+from vnpolicy.ingest.restore import OCR, TONES, assess, restore_text
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+ACCENTED = SAMPLE / "001_5890181f76365d78.txt"
+OCR_DOCUMENT = SAMPLE / "003_0466cb12bdbe383c.txt"
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("thanh pho trd thanh do thi loai I true thuqc tinh", "thành phố trở thành đô thị loại I trực thuộc tỉnh"),
+        ("tiep tuc phdi hop dau tu nang cap, md rdng", "tiếp tục phối hợp đầu tư nâng cấp, mở rộng"),
+        ("xay dung kit cau ha tang dong bo", "xây dựng kết cấu hạ tầng đồng bộ"),
+    ],
+)
+def test_ocr_phrases_are_restored(printed: str, expected: str) -> None:
+    assert restore_text(printed, OCR).text == expected
+
+
+def test_tone_check_leaves_clean_text_alone_and_fixes_a_wrong_tone() -> None:
+    clean = ACCENTED.read_text(encoding="utf-8")[:3000]
+    assert restore_text(clean, TONES).changed == 0
+
+
+def test_detection_per_document() -> None:
+    assert assess(OCR_DOCUMENT.read_text(encoding="utf-8")).state == "ocr"
+    assert assess(ACCENTED.read_text(encoding="utf-8")).state == "accented"
+
+
+def test_ocr_clauses_keep_their_text_and_get_a_restored_reading() -> None:
+    text = OCR_DOCUMENT.read_text(encoding="utf-8")
+    document = parse_text(text, OCR_DOCUMENT.name)
+    restored = [clause for clause in document.clauses if clause.restored_text]
+    assert len(restored) > len(document.clauses) // 2
+    expressway = next(clause for clause in restored if "cao toe" in clause.text)
+    assert "cao tốc" in expressway.restored_text
+    assert all(text[c.start : c.end].strip() for c in restored)  # quotes still come from the original
+    assert any("document read as ocr" in warning for warning in document.warnings)
+
+
+def test_accented_document_gets_no_restored_reading() -> None:
+    document = parse_text(ACCENTED.read_text(encoding="utf-8"), ACCENTED.name)
+    assert not any(clause.restored_text for clause in document.clauses)
+
+
+@pytest.mark.parametrize(("encode", "name"), [(to_tcvn3, "tcvn3"), (to_vni, "vni")])
+def test_legacy_encoded_text_ingests_to_the_same_clauses(encode, name: str) -> None:
+    original = ACCENTED.read_text(encoding="utf-8")
+    legacy = encode(original)
+    assert detect(legacy) == name
+    expected = parse_text(original, ACCENTED.name)
+    for data in (legacy.encode("cp1252"), legacy.encode("utf-8")):  # an 8-bit file, and a Unicode file in the font
+        document = parse_upload("plan.txt", data)
+        assert [search_form(c.text) for c in document.clauses] == [search_form(c.text) for c in expected.clauses]
+        assert [c.path for c in document.clauses] == [c.path for c in expected.clauses]

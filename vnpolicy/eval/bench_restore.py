@@ -1,0 +1,161 @@
+"""Syllable accuracy of accent restoration (`ingest.restore`): `python -m vnpolicy.eval.bench_restore`.
+
+Three measurements, each leaving the measured text out of the language model:
+- accent-stripped: every accented sample document without its diacritics (leave-one-document-out);
+- noised: the same, with synthetic OCR noise drawn from the confusion table on a share of the syllables;
+- sample 003: 300 syllables of the OCR document corrected by hand (eval/data/restore_003.json).
+It also counts the syllables that the tone check changes in the accented documents as printed (each one a
+false correction, since they are clean). A syllable counts when the reading of its word is the right syllable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import time
+from pathlib import Path
+
+from vnpolicy.eval.machine import describe_machine
+from vnpolicy.ingest.normalize import fold_diacritics, search_form
+from vnpolicy.ingest.restore import OCR, TONES, is_accented_text, ocr_confusions, restore_text
+from vnpolicy.ingest.syllables import is_syllable_shape
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+FIXTURE = Path(__file__).parent / "data" / "restore_003.json"
+FIXTURE_SYLLABLES = 300
+EDGE = "\"“”‘’()[]{}.,;:!?…-"
+
+
+def _core(token: str) -> str:
+    return search_form(token.strip(EDGE))
+
+
+def _is_counted(word: str) -> bool:
+    return word.isalpha() and is_syllable_shape(word)
+
+
+def score(truth_lines: list[str], restored_text: str, limit: int | None = None) -> tuple[int, int]:
+    """(correct, counted) over whitespace tokens whose true form is one syllable."""
+    truth = [_core(token) for line in truth_lines for token in line.split()]
+    restored = [_core(token) for token in restored_text.split()]
+    if len(truth) != len(restored):
+        raise ValueError(f"{len(truth)} true words but {len(restored)} restored words")
+    correct = counted = 0
+    for want, got in zip(truth, restored, strict=True):
+        if _is_counted(want):
+            counted += 1
+            correct += want == got
+            if limit and counted >= limit:
+                break
+    return correct, counted
+
+
+def noise_word(word: str, rng: random.Random, scale: float) -> str:
+    """A word as OCR might print it: accents lost, and a letter replaced by each confusion of the table
+    with probability `scale` · e^(−cost), so likely confusions are drawn more often than rare ones."""
+    out = []
+    for letter in word:
+        draw = rng.random()
+        printed = fold_diacritics(letter)
+        for seen, cost in ocr_confusions(letter.lower()).items():
+            draw -= scale * math.exp(-cost)
+            if draw < 0:
+                printed = seen
+                break
+        out.append(printed)
+    return "".join(out)
+
+
+def damaged_share(pairs: list[tuple[str, str]]) -> float:
+    """Share of syllables whose printed word is not just the syllable without accents."""
+    damaged = sum(fold_diacritics(_core(printed)) != fold_diacritics(truth) for printed, truth in pairs)
+    return damaged / len(pairs)
+
+
+def calibrated_scale(words: list[str], target: float, seed: int) -> float:
+    """The noise scale at which the share of damaged words is `target` (bisection)."""
+    low, high = 0.0, 1.0
+    for _ in range(20):
+        middle = (low + high) / 2
+        rng = random.Random(seed)
+        share = sum(noise_word(w, rng, middle) != fold_diacritics(w) for w in words) / len(words)
+        low, high = (middle, high) if share < target else (low, middle)
+    return (low + high) / 2
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def _fixture() -> tuple[list[str], list[str]]:
+    fixture = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    return [ocr for ocr, _ in fixture["lines"]], [truth for _, truth in fixture["lines"]]
+
+
+def _noised(lines: list[str], rng: random.Random, scale: float) -> list[str]:
+    noisy = []
+    for line in lines:
+        words = []
+        for token in line.split():
+            core = token.strip(EDGE)
+            if core and _is_counted(search_form(core)):
+                token = token.replace(core, noise_word(core, rng, scale), 1)
+            words.append(fold_diacritics(token))
+        noisy.append(" ".join(words))
+    return noisy
+
+
+def run(seed: int) -> None:
+    print(f"machine: {describe_machine()}")
+    ocr_lines, truth_lines = _fixture()
+    pairs = [
+        (printed, _core(truth))
+        for ocr, correct in zip(ocr_lines, truth_lines, strict=True)
+        for printed, truth in zip(ocr.split(), correct.split(), strict=True)
+        if _is_counted(_core(truth))
+    ]
+    target = damaged_share(pairs)
+    documents = sorted(p for p in SAMPLE.glob("*.txt") if is_accented_text(p.read_text(encoding="utf-8")))
+    texts = {path: _lines(path.read_text(encoding="utf-8")) for path in documents}
+    words = [core for lines in texts.values() for line in lines for t in line.split()
+             if (core := t.strip(EDGE)) and _is_counted(search_form(core))]
+    scale = calibrated_scale(words, target, seed)
+    rng = random.Random(seed)
+    totals = {"stripped": [0, 0], "noised": [0, 0], "tones": [0, 0]}
+    started = time.perf_counter()
+    for path, lines in texts.items():
+        held_out = frozenset({path.name})
+        for name, observed in (("stripped", [fold_diacritics(line) for line in lines]),
+                               ("noised", _noised(lines, rng, scale))):
+            correct, counted = score(lines, restore_text("\n".join(observed), OCR, held_out).text)
+            totals[name][0] += correct
+            totals[name][1] += counted
+            print(f"  {path.name} {name:<9} {correct / counted:.1%} of {counted} syllables")
+        reading = restore_text("\n".join(lines), TONES, held_out)
+        totals["tones"][0] += reading.changed
+        totals["tones"][1] += reading.words
+    elapsed = time.perf_counter() - started
+    fixture_reading = restore_text("\n".join(ocr_lines), OCR).text
+    fixture_correct, fixture_counted = score(truth_lines, fixture_reading, FIXTURE_SYLLABLES)
+    print(f"accent-stripped, leave-one-document-out: {totals['stripped'][0] / totals['stripped'][1]:.1%} "
+          f"of {totals['stripped'][1]} syllables ({len(documents)} documents)")
+    print(f"noised ({target:.1%} of words damaged besides their accents, the share in sample 003's fixture): "
+          f"{totals['noised'][0] / totals['noised'][1]:.1%} of {totals['noised'][1]} syllables")
+    print(f"sample 003 fixture (hand-corrected OCR): {fixture_correct / fixture_counted:.1%} "
+          f"of {fixture_counted} syllables")
+    print(f"tone check on clean accented text: {totals['tones'][0]} of {totals['tones'][1]} syllables changed "
+          "(each a false correction)")
+    print(f"restoration speed: {sum(t[1] for t in totals.values()) / elapsed:.0f} syllables/s "
+          "(stripped + noised + tone check, one core)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Accent restoration accuracy")
+    parser.add_argument("--seed", type=int, default=13)
+    run(parser.parse_args().seed)
+
+
+if __name__ == "__main__":
+    main()
