@@ -200,7 +200,7 @@ def answer_question(
     model = model or shipped_model()
     evidence = gather(analysed, retriever, filters)
     model.score(evidence)
-    supported = supporting(evidence, model.threshold)
+    supported = supporting(evidence, model.threshold(analysed.intent, analysed.language))
     related = sorted(evidence, key=lambda item: -item.confidence)[:MAX_RELATED] if not supported else []
     texts = {
         doc_id: doc.text

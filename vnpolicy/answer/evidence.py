@@ -12,8 +12,6 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-import numpy as np
-
 from vnpolicy.answer.question import Question, concept_coverage
 from vnpolicy.answer.spelling import spelled, with_heading
 from vnpolicy.index.models import Hit, SearchFilters
@@ -24,7 +22,7 @@ CANDIDATES_PER_PROVINCE = {"aggregate": 5, "lookup": 8}
 FEATURES = (
     "dense_cosine", "dense_z", "dense_gap", "dense_rank_log", "exact_bm25", "folded_bm25", "lexical_rank_log",
     "coverage", "trail_coverage", "rarest_spelled", "rank_in_province_log", "absent", "year_missing",
-    "english", "no_concepts", "english_dense_z", "english_coverage",
+    "english", "no_concepts", "english_dense_z", "english_coverage", "coverage_gap", "folded_bm25_gap",
 )
 
 
@@ -48,13 +46,12 @@ def gather(question: Question, retriever: HybridRetriever, filters: SearchFilter
     per_province = retriever.search_per_province(question.query, CANDIDATES_PER_PROVINCE[question.intent], filters)
     if not per_province:
         return []
-    allowed = retriever.table.mask(filters)
-    rows = np.flatnonzero(allowed) if allowed is not None else np.arange(len(retriever.table))
+    # Cosines and ranks against the whole corpus, not the filtered part: the best clause of a province
+    # filtered to is not thereby a good one.
     cosine = retriever.dense_scores(question.query)
     exact, folded = retriever.lexical.field_scores(question.query.tokens)
     lexical = retriever.lexical_scores(question.query)
-    allowed_cosine, allowed_lexical = cosine[rows], lexical[rows]
-    mean, spread, best = float(allowed_cosine.mean()), float(allowed_cosine.std()) or 1e-6, float(allowed_cosine.max())
+    mean, spread, best = float(cosine.mean()), float(cosine.std()) or 1e-6, float(cosine.max())
     ideal_exact = retriever.lexical.ideal_score(question.query.tokens, "exact") or 1.0
     ideal_folded = retriever.lexical.ideal_score(question.query.tokens, "folded") or 1.0
     rarest = max(question.concepts, key=question.concepts.__getitem__, default=None)
@@ -66,12 +63,12 @@ def gather(question: Question, retriever: HybridRetriever, filters: SearchFilter
             text = spelled(with_heading(hit.text, hit.trail))
             coverage = concept_coverage(question.concepts, text)
             dense_z = (float(cosine[row]) - mean) / spread
-            lexical_rank = int((allowed_lexical > lexical[row]).sum()) + 1 if lexical[row] > 0 else len(rows)
+            lexical_rank = int((lexical > lexical[row]).sum()) + 1 if lexical[row] > 0 else len(lexical)
             features = {
                 "dense_cosine": float(cosine[row]),
                 "dense_z": dense_z,
                 "dense_gap": float(cosine[row]) - best,
-                "dense_rank_log": math.log(int((allowed_cosine > cosine[row]).sum()) + 1),
+                "dense_rank_log": math.log(int((cosine > cosine[row]).sum()) + 1),
                 "exact_bm25": float(exact[row]) / ideal_exact if question.query.accented else 0.0,
                 "folded_bm25": float(folded[row]) / ideal_folded,
                 "lexical_rank_log": math.log(lexical_rank),
@@ -87,4 +84,8 @@ def gather(question: Question, retriever: HybridRetriever, filters: SearchFilter
                 "english_coverage": english * coverage,
             }
             evidence.append(Evidence(hit, features))
+    for name, gap in (("coverage", "coverage_gap"), ("folded_bm25", "folded_bm25_gap")):  # against the best candidate
+        best_value = max(item.features[name] for item in evidence)
+        for item in evidence:
+            item.features[gap] = item.features[name] - best_value
     return evidence

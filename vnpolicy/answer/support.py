@@ -28,7 +28,10 @@ class SupportModel:
     scale: np.ndarray
     coef: np.ndarray
     intercept: float
-    threshold: float
+    thresholds: dict[str, float]  # by `threshold_key`
+
+    def threshold(self, intent: str, language: str) -> float:
+        return self.thresholds[threshold_key(intent, language)]
 
     def probabilities(self, matrix: np.ndarray) -> np.ndarray:
         """P(supports) for rows of raw feature values in `features` order."""
@@ -46,7 +49,7 @@ class SupportModel:
     def to_dict(self) -> dict:
         return {
             "features": list(self.features), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
-            "coef": self.coef.tolist(), "intercept": self.intercept, "threshold": self.threshold,
+            "coef": self.coef.tolist(), "intercept": self.intercept, "thresholds": self.thresholds,
         }
 
     @classmethod
@@ -57,8 +60,12 @@ class SupportModel:
             )
         return cls(
             tuple(data["features"]), np.array(data["mean"]), np.array(data["scale"]), np.array(data["coef"]),
-            float(data["intercept"]), float(data["threshold"]),
+            float(data["intercept"]), {key: float(value) for key, value in data["thresholds"].items()},
         )
+
+
+def threshold_key(intent: str, language: str) -> str:
+    return f"{intent}/{language}"
 
 
 @lru_cache(maxsize=1)

@@ -40,7 +40,7 @@ class AnswerReport:
     outcomes: dict[str, Outcome]
     quotes_checked: int
     quotes_matching: int
-    threshold: float
+    thresholds: dict[str, float]
 
     @property
     def answers(self) -> dict[str, Answer]:
@@ -92,11 +92,12 @@ def evaluate_answers(service, questions: Sequence[GoldQuestion] | None = None) -
         outcomes[question.id] = Outcome(question, answer, {p.name for p in answer.provinces}, cited)
         checked, ok = quote_matches(service, answer)
         quotes, matching = quotes + checked, matching + ok
-    return AnswerReport(outcomes, quotes, matching, shipped_model().threshold)
+    return AnswerReport(outcomes, quotes, matching, shipped_model().thresholds)
 
 
 def print_report(report: AnswerReport, out: Callable[[str], None] = print) -> None:
-    out(f"support threshold (5-fold cross-validation on the tuning half): {report.threshold:.2f}")
+    thresholds = ", ".join(f"{kind} {value:.2f}" for kind, value in report.thresholds.items())
+    out(f"support thresholds (5-fold cross-validation on the tuning half): {thresholds}")
     out(f"{'':<34}{'tune':>16}{'test':>16}")
     for lang in (None, *LANGUAGES):
         if lang:
@@ -110,7 +111,7 @@ def print_report(report: AnswerReport, out: Callable[[str], None] = print) -> No
 
 def report_dict(report: AnswerReport) -> dict:
     return {
-        "threshold": report.threshold,
+        "thresholds": report.thresholds,
         **{
             split: {lang or "all": report.figures(split, lang) for lang in (None, *LANGUAGES)}
             for split in ("tune", "test")

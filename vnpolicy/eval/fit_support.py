@@ -8,7 +8,8 @@ every clause of a province outside an aggregate question's gold set or outside a
 does not; other clauses are left out (they may well support it without being the annotated one). A
 logistic regression (L2, standardised features) is fitted on them. The threshold is chosen by 5-fold
 cross-validation over question families on the tuning half: fit on four folds, score the fifth, and
-take the threshold that makes the best answers over all out-of-fold scores. Test-half questions are
+take, for each kind of question (aggregate or lookup, Vietnamese or English), the threshold that makes
+the best answers over its out-of-fold scores. Test-half questions are
 dropped before anything is computed.
 """
 
@@ -27,7 +28,7 @@ from scipy.optimize import minimize
 from vnpolicy.answer.compose import MAX_LOOKUP_CLAUSES
 from vnpolicy.answer.evidence import FEATURES, Evidence, effective_filters, gather
 from vnpolicy.answer.question import analyse
-from vnpolicy.answer.support import MODEL_PATH, SupportModel, supporting
+from vnpolicy.answer.support import MODEL_PATH, SupportModel, supporting, threshold_key
 from vnpolicy.eval.gold import SAMPLE, GoldQuestion, RetrievedUnit, contains_snippet, load_answer_set
 
 L2 = 1.0
@@ -38,6 +39,7 @@ THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.01), 2)
 @dataclass
 class Example:
     question: GoldQuestion
+    kind: str  # its threshold key: the intent and language the answer reads from it
     evidence: list[Evidence]
     labels: list[int | None]
 
@@ -68,7 +70,8 @@ def examples(service, questions: Sequence[GoldQuestion]) -> list[Example]:
         analysed = analyse(question.question, service.retriever)
         filters = effective_filters(analysed, None)
         evidence = [] if analysed.unindexed_places else gather(analysed, service.retriever, filters)
-        found.append(Example(question, evidence, [label(question, item) for item in evidence]))
+        kind = threshold_key(analysed.intent, analysed.language)
+        found.append(Example(question, kind, evidence, [label(question, item) for item in evidence]))
     return found
 
 
@@ -96,12 +99,12 @@ def fit_logistic(
     return mean, scale, result.x[:-1], float(result.x[-1])
 
 
-def fit_model(items: Sequence[Example], threshold: float = 0.5) -> SupportModel:
+def fit_model(items: Sequence[Example], thresholds: dict[str, float] | None = None) -> SupportModel:
     rows = [(e.features, y) for ex in items for e, y in zip(ex.evidence, ex.labels, strict=True) if y is not None]
     matrix = np.array([[features[name] for name in FEATURES] for features, _ in rows], dtype=np.float64)
     labels = np.array([y for _, y in rows], dtype=np.float64)
     mean, scale, coef, intercept = fit_logistic(matrix, labels)
-    return SupportModel(FEATURES, mean, scale, coef, intercept, threshold)
+    return SupportModel(FEATURES, mean, scale, coef, intercept, thresholds or {})
 
 
 def outcomes(example: Example, threshold: float) -> dict[str, bool]:
@@ -139,29 +142,36 @@ def folds(items: Sequence[Example], count: int = FOLDS) -> list[list[int]]:
     return [[i for i, fold in enumerate(assignment) if fold == k] for k in range(count)]
 
 
-def cross_validated_threshold(items: list[Example]) -> tuple[float, float]:
-    """(threshold, its out-of-fold objective): models fitted on four folds score the fifth."""
-    scored = [Example(ex.question, [Evidence(e.hit, e.features) for e in ex.evidence], ex.labels) for ex in items]
+def cross_validated_thresholds(items: list[Example]) -> tuple[dict[str, float], dict[str, float]]:
+    """(threshold, its out-of-fold objective) per kind of question: models fitted on four folds score the fifth."""
+    scored = [
+        Example(ex.question, ex.kind, [Evidence(e.hit, e.features) for e in ex.evidence], ex.labels) for ex in items
+    ]
     for held_out in folds(items):
         training = [items[i] for i in range(len(items)) if i not in set(held_out)]
         model = fit_model(training)
         for i in held_out:
             model.score(scored[i].evidence)
-    values = [objective(scored, threshold) for threshold in THRESHOLDS]
-    best = max(values)
-    plateau = [t for t, v in zip(THRESHOLDS, values, strict=True) if v == best]
-    return float(plateau[len(plateau) // 2]), best  # the middle of the best plateau: farthest from its edges
+    thresholds, objectives = {}, {}
+    for kind in sorted({ex.kind for ex in scored}):
+        members = [ex for ex in scored if ex.kind == kind]
+        values = [objective(members, threshold) for threshold in THRESHOLDS]
+        best = max(values)
+        plateau = [t for t, v in zip(THRESHOLDS, values, strict=True) if v == best]
+        thresholds[kind] = float(plateau[len(plateau) // 2])  # the middle of the best plateau: farthest from its edges
+        objectives[kind] = round(best, 4)
+    return thresholds, objectives
 
 
 def fit(service, questions: Sequence[GoldQuestion]) -> tuple[SupportModel, dict]:
     """The support model fitted on the tuning half of `questions`, and a summary of the fit."""
     items = examples(service, questions)
-    threshold, cv_objective = cross_validated_threshold(items)
-    model = fit_model(items, threshold)
+    thresholds, cv_objectives = cross_validated_thresholds(items)
+    model = fit_model(items, thresholds)
     labelled = [y for ex in items for y in ex.labels if y is not None]
     summary = {
         "questions": len(items), "clauses": len(labelled), "positives": int(sum(labelled)),
-        "cv_folds": FOLDS, "cv_objective": round(cv_objective, 4), "threshold": threshold,
+        "cv_folds": FOLDS, "cv_objective": cv_objectives, "thresholds": thresholds,
     }
     return model, summary
 
