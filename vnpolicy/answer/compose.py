@@ -165,17 +165,14 @@ def _source(citation: Citation, language: str) -> str:
 
 def _unindexed(question: Question, filters: SearchFilters) -> list[str]:
     """The provinces a question names when none of them has an indexed document (and no filter overrides)."""
-    if filters.province or not question.unindexed_places:
-        return []
-    return list(question.unindexed_places) if len(question.unindexed_places) == len(question.query.places) else []
+    return [] if filters.province else list(question.about_unindexed_places)
 
 
 def _not_indexed_answer(question: Question, places: list[str], filters: SearchFilters) -> Answer:
     names = ", ".join(places)
     text = (
-        f"No document of {names} is indexed, so the documents cannot answer this question."
-        if question.language == "en"
-        else f"Không có văn bản nào của {names} được nạp, nên không thể trả lời câu hỏi này từ các văn bản."
+        f"No document of {names} is indexed." if question.language == "en"
+        else f"Không có văn bản nào của {names} được nạp."
     )
     return Answer(
         question=question.text, answer=text, citations=[], provinces=[], intent=question.intent, supported=False,
@@ -193,10 +190,10 @@ def answer_question(
     """The grounded answer to a question, over the service's current index."""
     retriever = service.retriever
     analysed = analyse(question, retriever)
-    filters = effective_filters(analysed, filters)
-    unindexed = _unindexed(analysed, filters)
+    unindexed = _unindexed(analysed, filters or SearchFilters())
     if unindexed:
-        return _not_indexed_answer(analysed, unindexed, filters)
+        return _not_indexed_answer(analysed, unindexed, filters or SearchFilters())
+    filters = effective_filters(analysed, filters)
     model = model or shipped_model()
     evidence = gather(analysed, retriever, filters)
     model.score(evidence)

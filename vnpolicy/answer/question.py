@@ -57,6 +57,11 @@ class Question:
         return self.query.text
 
     @property
+    def about_unindexed_places(self) -> tuple[str, ...]:
+        """The places it names when none of them has an indexed document: nothing indexed can answer it."""
+        return self.unindexed_places if len(self.unindexed_places) == len(self.query.places) else ()
+
+    @property
     def language(self) -> Literal["vi", "en"]:
         return "en" if self.query.english else "vi"
 

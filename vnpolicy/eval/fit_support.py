@@ -69,7 +69,7 @@ def examples(service, questions: Sequence[GoldQuestion]) -> list[Example]:
             continue
         analysed = analyse(question.question, service.retriever)
         filters = effective_filters(analysed, None)
-        evidence = [] if analysed.unindexed_places else gather(analysed, service.retriever, filters)
+        evidence = [] if analysed.about_unindexed_places else gather(analysed, service.retriever, filters)
         kind = threshold_key(analysed.intent, analysed.language)
         found.append(Example(question, kind, evidence, [label(question, item) for item in evidence]))
     return found
