@@ -588,7 +588,7 @@ def test_ask_answers_with_provinces_and_verified_citations(client) -> None:
 
 
 def test_ask_stream_sends_citations_first_then_the_text(client) -> None:
-    question = {"question": "Which provinces plan new airports?"}
+    question = {"question": "Những tỉnh nào có kế hoạch đầu tư cảng hàng không?"}  # English: see test_answers
     with client.stream("POST", "/api/ask/stream", json=question) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")

@@ -17,10 +17,9 @@ from functools import lru_cache
 import numpy as np
 
 from vnpolicy.index.dense import DenseIndex
-from vnpolicy.index.glossary import expand_for_lexical
 from vnpolicy.index.lexical import LexicalIndex
 from vnpolicy.index.models import Hit, LegResult, SearchFilters
-from vnpolicy.index.query import named_province
+from vnpolicy.index.query import Query, parse_query
 from vnpolicy.index.tokenize import Tokens, tokenize
 from vnpolicy.ingest.clauses import TRAIL_ENTRY_CHARS
 from vnpolicy.ingest.gazetteer import provinces_of
@@ -240,36 +239,44 @@ class HybridRetriever:
         best = sorted(fused, key=lambda row: (-fused[row], row))[:k]
         return [self.table.hit(row, round(fused[row], 6), legs[row]) for row in best]
 
+    def lexical_scores(self, query: Query) -> np.ndarray:
+        return self.lexical.scores_of(query.tokens, query.accented)
+
+    def dense_scores(self, query: Query) -> np.ndarray:
+        """Cosine of every row with the query (the vectors are normalised)."""
+        return self.dense.vectors @ self.query_vector(query.text)
+
     def search(
-        self, query: str, k: int = 10, filters: SearchFilters | None = None, depth: int = CANDIDATE_DEPTH
+        self, query: str | Query, k: int = 10, filters: SearchFilters | None = None, depth: int = CANDIDATE_DEPTH
     ) -> list[Hit]:
+        query = parse_query(query) if isinstance(query, str) else query
         allowed = self.table.mask(filters)
         if not len(self.table) or (allowed is not None and not allowed.any()):
             return []
-        query_vector = self.query_vector(query)
-        dense_rows, dense_scores = self.dense.search(query_vector, depth, allowed)
+        dense_rows, dense_scores = self.dense.search(self.query_vector(query.text), depth, allowed)
         return self._fuse(
             {
-                "lexical": self._top(self.lexical.scores(expand_for_lexical(query)), allowed, depth),
+                "lexical": self._top(self.lexical_scores(query), allowed, depth),
                 "dense": [(int(r), float(s)) for r, s in zip(dense_rows, dense_scores, strict=True)],
             },
             k,
-            named_province(query),
+            query.province,
         )
 
     def search_per_province(
-        self, query: str, k: int, filters: SearchFilters | None = None, depth: int = 20
+        self, query: str | Query, k: int, filters: SearchFilters | None = None, depth: int = 20
     ) -> dict[str, list[Hit]]:
         """The best k clauses of every province, for questions across provinces: a province whose
         clauses rank below other provinces' in one global list still gets its candidates."""
+        query = parse_query(query) if isinstance(query, str) else query
         allowed = self.table.mask(filters)
         if not len(self.table) or (allowed is not None and not allowed.any()):
             return {}
-        lexical = self.lexical.scores(expand_for_lexical(query))
-        dense = self.dense.vectors @ self.query_vector(query)
+        lexical = self.lexical_scores(query)
+        dense = self.dense_scores(query)
         dense = np.where(dense > 0, dense, 1e-6)  # every row stays rankable by the dense leg
         results = {}
-        for province in sorted(set(self.table.province) - {""}):
+        for province in self.provinces():
             rows = self.table.province == province
             if allowed is not None:
                 rows &= allowed
@@ -277,3 +284,7 @@ class HybridRetriever:
                 rankings = {"lexical": self._top(lexical, rows, depth), "dense": self._top(dense, rows, depth)}
                 results[province] = self._fuse(rankings, k)
         return results
+
+    def provinces(self) -> list[str]:
+        """The pre-2025 provinces that have at least one indexed clause."""
+        return sorted(set(self.table.province) - {""})
