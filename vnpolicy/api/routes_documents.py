@@ -16,6 +16,7 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from vnpolicy.answer.sources import source_line
 from vnpolicy.api.schemas import (
     EXAMPLE_CLAUSE_ID,
     EXAMPLE_DOCUMENT_ID,
@@ -36,6 +37,7 @@ from vnpolicy.api.schemas import (
     YearFacet,
 )
 from vnpolicy.api.security import require_read_key, require_write_key
+from vnpolicy.index.retriever import ClauseCounts
 from vnpolicy.ingest.gazetteer import current_province
 from vnpolicy.ingest.loaders import max_file_bytes
 from vnpolicy.ingest.models import Clause, Document
@@ -60,7 +62,8 @@ def _runtime(request: Request) -> Runtime:
 
 
 def _summary(document: Document) -> DocumentSummary:
-    return DocumentSummary.model_validate(document.summary())
+    indexed = ClauseCounts.of([document]).indexed
+    return DocumentSummary.model_validate({**document.summary(), "indexed_clauses": indexed})
 
 
 def _document(request: Request, document_id: str) -> Document:
@@ -91,7 +94,7 @@ def get_document(
     """
     document = _document(request, document_id)
     return DocumentDetail(
-        **document.summary(), warnings=document.warnings, clauses=document.clauses,
+        **_summary(document).model_dump(), warnings=document.warnings, clauses=document.clauses,
         text=document.text if include_text else None,
     )
 
@@ -128,6 +131,11 @@ def get_clause(
         next=clauses[position + 1] if position + 1 < len(clauses) else None,
         document=_summary(document),
         offsets=Offsets(start=clause.start, end=clause.end, source_text=document.text[clause.start : clause.end]),
+        source_line=source_line(
+            number=document.meta.number.value, title=document.meta.title.value, source_name=document.source_name,
+            date=document.meta.date.value, province=document.meta.province.value,
+            province_current=_current(document), path=clause.path, language="vi",
+        ),
     )
 
 
@@ -181,6 +189,7 @@ def facets(request: Request) -> Facets:
             DocTypeFacet(doc_type=name, documents=len(docs), clauses=_clause_count(docs)) for name, docs in doc_types
         ],
         years=[YearFacet(year=year, documents=len(docs), clauses=_clause_count(docs)) for year, docs in years],
+        undated_documents=sum(not document.meta.date.value for document in documents),
     )
 
 

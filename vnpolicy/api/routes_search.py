@@ -24,6 +24,7 @@ from vnpolicy.api.schemas import (
 )
 from vnpolicy.api.security import require_read_key
 from vnpolicy.index.models import Hit
+from vnpolicy.ingest.clauses import PATH_SEPARATOR
 from vnpolicy.ingest.normalize import fold_diacritics
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ def _csv(hits: list[Hit]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
     for rank, hit in enumerate(hits, start=1):
-        row = {**hit.to_dict(), "rank": rank, "trail": " › ".join(hit.trail)}
+        row = {**hit.to_dict(), "rank": rank, "trail": PATH_SEPARATOR.join(hit.trail)}
         writer.writerow([row[column] for column in EXPORT_COLUMNS])
     return buffer.getvalue()
 

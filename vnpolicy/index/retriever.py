@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,6 +23,7 @@ from vnpolicy.index.lexical import LexicalIndex
 from vnpolicy.index.models import Hit, LegResult, SearchFilters
 from vnpolicy.index.query import named_province
 from vnpolicy.index.tokenize import Tokens, tokenize
+from vnpolicy.ingest.clauses import PATH_SEPARATOR
 from vnpolicy.ingest.gazetteer import provinces_of
 from vnpolicy.ingest.models import Clause, Document
 from vnpolicy.ingest.normalize import canonical_tones, folded_form, has_diacritics, to_nfc
@@ -32,7 +34,8 @@ NAMED_PROVINCE_BOOST = 1.5  # a query naming a province (or one of its towns) pr
 LEG_WEIGHTS = {"lexical": 1.0, "dense": 1.0}
 CANDIDATE_DEPTH = 100
 QUERY_CACHE_SIZE = 1024
-PATH_SEPARATOR = " › "
+# What the clauses search leaves out are, in words ("45 … are not searched").
+_UNSEARCHED_NAMES = {"recipients": "recipient-list lines (Nơi nhận)", "signature": "signature blocks"}
 
 
 def lexical_text(clause: Clause, document: Document) -> str:
@@ -60,6 +63,30 @@ def passage_text(clause: Clause) -> str:
 
 def searchable(clauses: list[Clause]) -> list[Clause]:
     return [clause for clause in clauses if clause.kind in SEARCHABLE_KINDS]
+
+
+@dataclass(frozen=True)
+class ClauseCounts:
+    """How many clauses the documents hold and how many of them search covers: the one count everywhere."""
+
+    total: int
+    indexed: int
+    not_indexed: dict[str, int]  # by clause kind
+
+    @classmethod
+    def of(cls, documents: list[Document]) -> ClauseCounts:
+        clauses = [clause for document in documents for clause in document.clauses]
+        left_out = Counter(clause.kind for clause in clauses if clause.kind not in SEARCHABLE_KINDS)
+        return cls(len(clauses), len(clauses) - sum(left_out.values()), dict(sorted(left_out.items())))
+
+    def sentence(self) -> str:
+        """ "382 clauses, 337 indexed: 42 recipient-list lines (Nơi nhận) and 3 signature blocks are not searched"."""
+        head = f"{self.total} clauses, {self.indexed} indexed"
+        if not self.not_indexed:
+            return head
+        parts = [f"{n} {_UNSEARCHED_NAMES.get(kind, kind + ' clauses')}" for kind, n in self.not_indexed.items()]
+        listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+        return f"{head}: {listed} are not searched"
 
 
 @dataclass
