@@ -7,6 +7,8 @@ import importlib
 import json
 import os
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -31,8 +33,8 @@ def _fail(message: str) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
+    from vnpolicy.api.progress import Progress
+    from vnpolicy.index.retriever import ClauseCounts
     from vnpolicy.ingest.pipeline import expand_paths
 
     paths = [Path(p) for p in args.paths]
@@ -42,44 +44,75 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     files = list(expand_paths([p for p in paths if p.exists()]))
     if not files:
         return _fail("nothing to ingest: no .txt, .docx or .pdf file found in the paths given")
+    progress = Progress(enabled=not args.json)
+    progress.step(f"ingesting {len(files)} file(s) into {Path(args.home) if args.home else 'the data directory'}")
     service = _service(args)
-    bar = tqdm(total=len(files), desc="ingesting", unit="file", disable=args.json or not sys.stderr.isatty())
-    indexing = tqdm(desc="indexing", unit="doc", disable=args.json or not sys.stderr.isatty())
-    reports = service.ingest(files, on_file=lambda _: bar.update(), on_indexed=lambda _: indexing.update())
-    bar.close()
-    indexing.close()
+    service.load_model(progress.step)  # built on the first run: its steps show
+    reading = progress.bar("reading", len(files), "file")
+    indexing = None
+
+    def on_clauses(count: int) -> None:
+        nonlocal indexing
+        if indexing is None:  # the files are read: the total to index is known
+            reading.close()
+            indexing = progress.bar("indexing", ClauseCounts.of(service.store.documents()).indexed, "clause")
+        indexing.update(count)
+
+    reports = service.ingest(files, on_file=lambda _: reading.update(), on_clauses=on_clauses)
+    (indexing or reading).close()
     if args.json:
         _print_json([vars(report) for report in reports])
     else:
-        for report in reports:
-            if report.status == "failed":
-                print(f"FAILED     {report.path}: {report.error}")
-                continue
-            print(f"{report.status:<10} {report.path} → {report.document_id} ({report.clauses} clauses)")
-            for warning in report.warnings:
-                print(f"           warning: {warning}")
-        documents, clauses = service.store.counts()
+        _print_reports(reports, args.verbose)
+        counts = ClauseCounts.of(service.store.documents())
         failed = sum(report.status == "failed" for report in reports)
         print(
-            f"\n{len(reports) - failed} of {len(reports)} file(s) ingested, {failed} failed; "
-            f"the store now holds {documents} document(s) and {clauses} clause(s) in {service.home}"
+            f"\n{len(reports) - failed} of {len(reports)} file(s) ingested, {failed} failed. "
+            f"The store in {service.home} holds {len(service.store.documents())} document(s): {counts.sentence()}."
         )
     return 1 if missing or any(report.status == "failed" for report in reports) else 0
 
 
+def _print_reports(reports, verbose: bool) -> None:
+    """One line per file; a document's warnings (expected for scanned or partly stated documents) are
+    counted on its line and listed with --verbose."""
+    unlisted = 0
+    for report in reports:
+        if report.status == "failed":
+            print(f"FAILED     {report.path}: {report.error}")
+            continue
+        warnings = len(report.warnings)
+        noted = f"; {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+        print(f"{report.status:<10} {report.path} → {report.document_id} ({report.clauses} clauses{noted})")
+        if verbose:
+            for warning in report.warnings:
+                print(f"           warning: {warning}")
+        else:
+            unlisted += warnings
+    if unlisted:
+        print(f"{unlisted} warning(s) about the texts (e.g. no number or date stated, OCR noise removed): "
+              "--verbose lists them")
+
+
 def cmd_documents(args: argparse.Namespace) -> int:
+    from vnpolicy.index.retriever import ClauseCounts
+
     service = _service(args)
-    summaries = [doc.summary() for doc in service.store.documents()]
+    documents = service.store.documents()
+    summaries = [doc.summary() for doc in documents]
     if args.json:
         _print_json(summaries)
         return 0
     if not summaries:
         print("No documents yet: run `vnpolicy ingest PATH`.")
-    for doc in summaries:
+        return 0
+    for document, doc in zip(documents, summaries, strict=True):
+        indexed = ClauseCounts.of([document]).indexed
         print(
             f"{doc['id']}  {doc['province'] or '?':<12} {doc['doc_type'] or '?':<13} {doc['number'] or '-':<11} "
-            f"{doc['date'] or '-':<10} {doc['clause_count']:>4} clauses  {doc['source_name']}"
+            f"{doc['date'] or '-':<10} {doc['clause_count']:>4} clauses ({indexed:>3} indexed)  {doc['source_name']}"
         )
+    print(f"{len(documents)} document(s): {ClauseCounts.of(documents).sentence()}.")
     return 0
 
 
@@ -128,10 +161,9 @@ def _print_answer(answer) -> None:
     if answer.citations:
         print("\nNguồn:" if answer.language == "vi" else "\nSources:")
     for citation in answer.citations:
-        where = " › ".join(filter(None, [citation.province, citation.document_number or citation.source_name,
-                                         citation.path]))
-        quote = " ".join(citation.quote.split())  # the terminal shows page breaks inside a quote as spaces
-        print(f"[{citation.n}] {where}  (ký tự {citation.start}–{citation.end})\n    {quote}")
+        chars = "ký tự" if answer.language == "vi" else "characters"
+        print(f"[{citation.n}] {citation.source_line}  ({chars} {citation.start}–{citation.end})\n"
+              f"    {citation.quote_display}")
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -180,9 +212,37 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from vnpolicy.api.app import create_app
 
-    # The app loads the index in the background: /health says when it is ready.
-    uvicorn.run(create_app(_service(args)), host=args.host, port=args.port, log_level=args.log_level)
+    # The app loads the index in the background: /health says when it is ready, and so does the terminal.
+    app = create_app(_service(args))
+    threading.Thread(target=_announce_when_ready, args=(args.host, args.port), daemon=True).start()
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
+
+
+def _announce_when_ready(host: str, port: int) -> None:
+    """Print where to open the page once /health answers 200 (not before: a question asked while the
+    index loads gets a 503), and say every few seconds what the server is still waiting for."""
+    from urllib.error import HTTPError, URLError
+    from urllib.request import urlopen
+
+    local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    base = f"http://{local}:{port}"
+    started = last = time.monotonic()
+    while True:
+        time.sleep(0.25)
+        try:
+            with urlopen(f"{base}/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except HTTPError as error:
+            if error.code == 503 and "error" in error.read().decode("utf-8", "replace"):
+                return  # the load failed: the server log says why, /health too
+        except (URLError, OSError):
+            pass
+        if time.monotonic() - last >= 4:
+            last = time.monotonic()
+            print(f"vnpolicy: loading the model and the index ({last - started:.0f} s)…", file=sys.stderr, flush=True)
+    print(f"\nOpen {base}/ (chat) or {base}/docs (API)\n", flush=True)
 
 
 def _add_filter_options(parser: argparse.ArgumentParser) -> None:
@@ -203,6 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="ingest and index .txt, .docx and .pdf files or folders")
     ingest.add_argument("paths", nargs="+")
     ingest.add_argument("--json", action="store_true", help="print the per-file report as JSON")
+    ingest.add_argument("--verbose", "-v", action="store_true", help="list every warning about the texts")
     ingest.set_defaults(run=cmd_ingest)
 
     documents = commands.add_parser("documents", help="list the ingested documents")
@@ -243,7 +304,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     serve.set_defaults(run=cmd_serve)
+    _accept_global_options_after(commands)
     return parser
+
+
+def _accept_global_options_after(commands: argparse._SubParsersAction) -> None:
+    """`vnpolicy ingest X --home D` as well as `vnpolicy --home D ingest X`: every subcommand takes the
+    global options too; SUPPRESS leaves the value given before the subcommand when none is given after."""
+    for sub in commands.choices.values():
+        sub.add_argument("--home", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        for action in sub._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _accept_global_options_after(action)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
