@@ -20,6 +20,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vnpolicy.api import routes_ask, routes_documents, routes_search
 from vnpolicy.api.routes_documents import UploadSizeLimit
@@ -59,7 +60,8 @@ def health(request: Request) -> Health | JSONResponse:
     runtime: Runtime = request.app.state.runtime
     if not runtime.loaded:
         status = "error" if runtime.failure else "loading"
-        return JSONResponse(Health(status=status, detail=runtime.failure).model_dump(exclude_none=True), 503)
+        detail = runtime.failure or runtime.stage
+        return JSONResponse(Health(status=status, detail=detail).model_dump(exclude_none=True), 503)
     table = runtime.service.retriever.table
     counts = ClauseCounts.of(list(table.documents.values()))
     return Health(
@@ -112,6 +114,28 @@ async def _unexpected_error(_: Request, error: Exception) -> JSONResponse:
     return _error(500, "internal server error; the server log has the details")
 
 
+class LocalDocsImages:
+    """ReDoc's sidebar shows a logo it loads from cdn.redoc.ly; the /redoc page may load images only from
+    this server, so the browser never asks the CDN (ReDoc then hides the broken logo)."""
+
+    POLICY = (b"content-security-policy", b"img-src 'self' data:")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != "/redoc":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_policy(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), self.POLICY]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_policy)
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     threading.Thread(target=app.state.runtime.load, name="vnpolicy-index-load", daemon=True).start()
@@ -145,6 +169,7 @@ def create_app(service: VnPolicy | None = None) -> FastAPI:
     app.state.runtime = Runtime(service)
     app.state.access = AccessPolicy.from_env(service.home)
     app.add_middleware(UploadSizeLimit)
+    app.add_middleware(LocalDocsImages)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(IngestError, _ingest_error)
