@@ -9,11 +9,12 @@ from vnpolicy.ingest.normalize import fold_diacritics
 
 SHORT_TITLE_CHARS = 72
 
-# A figure: digits with their decimal/thousands marks, a range, and the unit that follows.
+# A figure: a number with its decimal/thousands marks, or a range, and the unit that makes it a quantity.
+# Numbers inside codes and dates ("16-NQ/TU", "23-8-2022") touch "-" or "/" and are not figures.
 _FIGURE = re.compile(
-    r"\d+(?:[.,]\d+)*(?:\s*[-–]\s*\d+(?:[.,]\d+)*)?"
-    r"(?:\s*(?:%|‰|phần trăm|percent|tỷ đồng|triệu đồng|nghìn tỷ|tỷ(?!\s+lệ)|triệu|nghìn|ha|km2|km|MW|GW|kWh|USD|đồng)"
-    r"(?!\w))?",
+    r"(?<![\w/-])\d+(?:[.,]\d+)*(?:\s*[-–]\s*\d+(?:[.,]\d+)*)?"
+    r"\s*(?:%|‰|phần trăm|percent|tỷ đồng|triệu đồng|nghìn tỷ|tỷ(?!\s+lệ)|triệu|nghìn|ha|km2|km|MW|GW|kWh|USD|đồng)"
+    r"(?![\w-]|/(?!năm))",
     re.IGNORECASE,
 )
 # Questions that ask for a quantity (matched on the question without diacritics).
@@ -64,16 +65,9 @@ def asks_quantity(question: str) -> bool:
 
 
 def answer_figures(question: str, quote: str) -> list[tuple[int, int]]:
-    """[start, end) of the figures in `quote` that answer a quantity question: the numbers it states that
-    the question does not (a question naming "2030" is not answered by "2030"). None for other questions."""
+    """[start, end) of the figures in `quote` that answer a quantity question: the quantities (a number
+    with its unit) it states that the question does not. None for other questions."""
     if not asks_quantity(question):
         return []
     asked = {match.group().strip() for match in _FIGURE.finditer(question)}
-    spans = []
-    for match in _FIGURE.finditer(quote):
-        figure = match.group().strip()
-        digits = re.sub(r"\D", "", figure)
-        if figure in asked or not digits or (len(digits) == 4 and digits.startswith(("19", "20")) and figure.isdigit()):
-            continue  # years name the horizon, not the quantity asked for
-        spans.append((match.start(), match.start() + len(match.group().rstrip())))
-    return spans
+    return [(m.start(), m.end()) for m in _FIGURE.finditer(quote) if m.group().strip() not in asked]

@@ -214,34 +214,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     # The app loads the index in the background: /health says when it is ready, and so does the terminal.
     app = create_app(_service(args))
-    threading.Thread(target=_announce_when_ready, args=(args.host, args.port), daemon=True).start()
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level))
+    local = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
+    threading.Thread(
+        target=_announce_when_ready, args=(server, app.state.runtime, f"http://{local}:{args.port}"), daemon=True
+    ).start()
+    server.run()
     return 0
 
 
-def _announce_when_ready(host: str, port: int) -> None:
-    """Print where to open the page once /health answers 200 (not before: a question asked while the
-    index loads gets a 503), and say every few seconds what the server is still waiting for."""
-    from urllib.error import HTTPError, URLError
-    from urllib.request import urlopen
-
-    local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
-    base = f"http://{local}:{port}"
-    started = last = time.monotonic()
-    while True:
-        time.sleep(0.25)
-        try:
-            with urlopen(f"{base}/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except HTTPError as error:
-            if error.code == 503 and "error" in error.read().decode("utf-8", "replace"):
-                return  # the load failed: the server log says why, /health too
-        except (URLError, OSError):
-            pass
-        if time.monotonic() - last >= 4:
+def _announce_when_ready(server, runtime, base: str) -> None:
+    """Say what the load is doing, and print where to open the page once the server listens and the index
+    is loaded, i.e. once /health answers 200 (before, a question would get a 503)."""
+    stage, since, last = None, time.monotonic(), time.monotonic()
+    while not (runtime.loaded and server.started):
+        if runtime.failure:
+            return  # the server log says why, and /health
+        if runtime.stage != stage:
+            stage, since, last = runtime.stage, time.monotonic(), time.monotonic()
+            print(f"vnpolicy: {stage}…", file=sys.stderr, flush=True)
+        elif time.monotonic() - last >= 3:
             last = time.monotonic()
-            print(f"vnpolicy: loading the model and the index ({last - started:.0f} s)…", file=sys.stderr, flush=True)
+            print(f"vnpolicy: still {stage} ({last - since:.0f} s)…", file=sys.stderr, flush=True)
+        time.sleep(0.1)
     print(f"\nOpen {base}/ (chat) or {base}/docs (API)\n", flush=True)
 
 

@@ -30,7 +30,7 @@ class Runtime:
         self.service = service
         self._loaded = threading.Event()
         self.failure: str | None = None
-        self.stage = "starting"  # what the load is doing now, for /health while it loads
+        self.stage = "starting the server"  # what the load is doing now, for /health while it loads
         # Searches in flight at once: their query embeddings merge into shared forward passes
         # (vnpolicy.index.embedding.coalescing.CoalescingRunner), so more in flight means more queries per pass.
         self._search_turns = anyio.CapacityLimiter(SEARCHES_IN_FLIGHT)

@@ -227,7 +227,14 @@ class Turn {
           { class: "card-body" },
           head.length ? h("span", { class: "card-meta" }, head.join(" · ")) : null,
           h("span", { class: "card-title", title }, title),
-          c.path ? h("span", { class: "card-path" }, `${w.section} ${c.path}${c.trail && c.trail.length ? ` — ${c.trail.at(-1)}` : ""}`) : null,
+          c.path
+            ? h(
+              "span",
+              { class: "card-path" },
+              `${w.section} ${c.path}`,
+              c.trail && c.trail.length ? h("span", { class: "card-trail" }, ` — ${c.trail.at(-1)}`) : null,
+            )
+            : null,
           h("span", { class: "card-quote" }, "“", quoteNodes(c, CARD_QUOTE_CHARS), "”"),
         ),
       ),
