@@ -12,10 +12,13 @@ const conversationEl = $("#conversation");
 const questionEl = $("#question");
 const sendEl = $("#send");
 const announcerEl = $("#announcer");
+const roomEl = $("#scroll-room");
 const CARD_QUOTE_CHARS = 260;
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 let busy = false;
 let ready = false;
+
+const padding = () => parseFloat(getComputedStyle(conversationEl).paddingTop) || 0;
 
 function exportUrl(question, filters) {
   const params = new URLSearchParams({ q: question, format: "csv" });
@@ -58,30 +61,21 @@ class Turn {
       h("p", { class: "question-text" }, question),
       filterText ? h("p", { class: "question-filters" }, `Lọc: ${filterText}`) : null,
     );
-    this.el = h("li", { class: "msg assistant newest", "aria-busy": "true" });
-    for (const older of messagesEl.querySelectorAll(".msg.assistant.newest")) {
-      older.classList.remove("newest");
-      older.style.minHeight = "";
-    }
+    this.el = h("li", { class: "msg assistant", "aria-busy": "true" });
     messagesEl.append(this.userEl, this.el);
     this.render();
-    this.bringToTop();
+    conversationEl.scrollTop += this.userEl.getBoundingClientRect().top - conversationEl.getBoundingClientRect().top - padding();
   }
 
   get words() {
     return words(this.meta && this.meta.language);
   }
 
-  /**
-   * Put the question at the top of the conversation pane, where it stays while its answer streams in
-   * below it. The newest answer is at least as tall as the rest of the pane, so that scroll is possible.
-   */
-  bringToTop() {
-    const pane = conversationEl.getBoundingClientRect();
-    const gap = parseFloat(getComputedStyle(this.userEl).marginBottom) || 0;
-    const padding = parseFloat(getComputedStyle(conversationEl).paddingTop) || 0;
-    this.el.style.minHeight = `${Math.max(0, conversationEl.clientHeight - this.userEl.offsetHeight - gap - 2 * padding)}px`;
-    conversationEl.scrollTop += this.userEl.getBoundingClientRect().top - pane.top - padding;
+  /** Room below a short answer, so that the question can stay at the top of the pane (it is scrolled there
+   * when asked and stays while the answer streams in below it). */
+  keepRoom() {
+    const used = this.el.getBoundingClientRect().bottom - this.userEl.getBoundingClientRect().top;
+    roomEl.style.height = `${Math.max(0, conversationEl.clientHeight - 2 * padding() - used)}px`;
   }
 
   mainCitations() {
@@ -152,6 +146,7 @@ class Turn {
     }
     if (this.state === "streaming" && this.text) el.append(h("span", { class: "caret", "aria-hidden": "true" }));
     if (this.state === "done") el.append(this.actions());
+    this.keepRoom();
   }
 
   /** The answer text: each citation's quote (found as the server wrote it) with its figures marked, and
