@@ -36,6 +36,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from vnpolicy.api.progress import Progress
     from vnpolicy.index.retriever import ClauseCounts
     from vnpolicy.ingest.pipeline import expand_paths
+    from vnpolicy.ingest.store import data_home
 
     paths = [Path(p) for p in args.paths]
     missing = [p for p in paths if not p.exists()]
@@ -45,7 +46,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if not files:
         return _fail("nothing to ingest: no .txt, .docx or .pdf file found in the paths given")
     progress = Progress(enabled=not args.json)
-    progress.step(f"ingesting {len(files)} file(s) into {Path(args.home) if args.home else 'the data directory'}")
+    progress.step(f"ingesting {len(files)} file(s) into {Path(args.home) if args.home else data_home()}")
     service = _service(args)
     service.load_model(progress.step)  # built on the first run: its steps show
     reading = progress.bar("reading", len(files), "file")

@@ -37,7 +37,7 @@ CANDIDATE_DEPTH = 100
 QUERY_CACHE_SIZE = 1024
 PROGRESS_BATCH = 32  # clauses embedded between two progress reports
 # What the clauses search leaves out are, in words ("45 … are not searched").
-_UNSEARCHED_NAMES = {"recipients": "recipient-list lines (Nơi nhận)", "signature": "signature blocks"}
+_UNSEARCHED_NAMES = {"recipients": ("recipient-list line", "(Nơi nhận)"), "signature": ("signature block", "")}
 
 
 def lexical_text(clause: Clause, document: Document) -> str:
@@ -86,9 +86,13 @@ class ClauseCounts:
         head = f"{self.total} clauses, {self.indexed} indexed"
         if not self.not_indexed:
             return head
-        parts = [f"{n} {_UNSEARCHED_NAMES.get(kind, kind + ' clauses')}" for kind, n in self.not_indexed.items()]
+        parts = []
+        for kind, n in self.not_indexed.items():
+            name, note = _UNSEARCHED_NAMES.get(kind, (f"{kind} clause", ""))
+            parts.append(" ".join(filter(None, [str(n), name + ("s" if n != 1 else ""), note])))
         listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
-        return f"{head}: {listed} are not searched"
+        verb = "is" if len(parts) == 1 and next(iter(self.not_indexed.values())) == 1 else "are"
+        return f"{head}: {listed} {verb} not searched"
 
 
 @dataclass
