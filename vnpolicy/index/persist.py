@@ -91,8 +91,8 @@ class IndexManager:
         _atomic_write(self._cache_path(item.document_id), write)
 
     def indexed(self, document: Document, on_clauses: Callable[[int], None] | None = None) -> IndexedDocument:
-        """A document's tokens and vectors, from the cache or computed (and cached) now; `on_clauses(n)` as
-        clauses are done."""
+        """A document's tokens and vectors, from the cache or computed (and cached) now; then `on_clauses(n)`
+        with its n searchable clauses."""
         cached = self._read_cache(document, index_digest(document))
         if cached is None:
             cached = index_document(document, self.embedder, on_clauses)

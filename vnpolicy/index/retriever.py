@@ -35,7 +35,6 @@ NAMED_PROVINCE_BOOST = 1.5  # a query naming a province (or one of its towns) pr
 LEG_WEIGHTS = {"lexical": 1.0, "dense": 1.0}
 CANDIDATE_DEPTH = 100
 QUERY_CACHE_SIZE = 1024
-PROGRESS_BATCH = 32  # clauses embedded between two progress reports
 # What the clauses search leaves out are, in words ("45 … are not searched").
 _UNSEARCHED_NAMES = {"recipients": ("recipient-list line", "(Nơi nhận)"), "signature": ("signature block", "")}
 
@@ -115,16 +114,18 @@ def index_digest(document: Document) -> str:
 def index_document(
     document: Document, embedder, on_clauses: Callable[[int], None] | None = None
 ) -> IndexedDocument:
-    """Tokens and vectors of a document's searchable clauses; `on_clauses(n)` after each batch of n embedded."""
+    """Tokens and vectors of a document's searchable clauses; `on_clauses(n)` once its n clauses are done.
+    (One embedding call per document: how texts are batched must not change their vectors.)"""
     clauses = searchable(document.clauses)
     tokens = [tokenize(lexical_text(clause, document)) for clause in clauses]
-    passages = [passage_text(clause) for clause in clauses]
-    parts = [np.zeros((0, embedder.dim), dtype=np.float32)]
-    for at in range(0, len(passages), PROGRESS_BATCH):  # in batches, so a long document shows progress
-        parts.append(embedder.embed_passages(passages[at : at + PROGRESS_BATCH]))
-        if on_clauses:
-            on_clauses(len(parts[-1]))
-    return IndexedDocument(document.id, index_digest(document), tokens, np.concatenate(parts))
+    vectors = (
+        embedder.embed_passages([passage_text(clause) for clause in clauses])
+        if clauses
+        else np.zeros((0, embedder.dim), dtype=np.float32)
+    )
+    if on_clauses:
+        on_clauses(len(clauses))
+    return IndexedDocument(document.id, index_digest(document), tokens, vectors)
 
 
 def _normalised(leg: str, scores: np.ndarray) -> np.ndarray:
