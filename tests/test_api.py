@@ -336,9 +336,16 @@ def test_export_jsonl_has_one_hit_per_line_and_defaults_to_100(client) -> None:
 # --- documents, clauses, facets ----------------------------------------------------------------------
 
 
+def listed_summary(document) -> dict:
+    """A document as the API lists it: its summary and how many of its clauses search covers."""
+    from vnpolicy.index.retriever import ClauseCounts
+
+    return {**document.summary(), "indexed_clauses": ClauseCounts.of([document]).indexed}
+
+
 def test_documents_list_summaries_with_clause_counts(client, sample_documents) -> None:
     listed = client.get("/api/documents").json()
-    expected = {doc.id: doc.summary() for doc in sample_documents.values()}
+    expected = {doc.id: listed_summary(doc) for doc in sample_documents.values()}
     assert {doc["id"] for doc in listed} == set(expected)
     for doc in listed:
         assert doc == expected[doc["id"]]
@@ -368,7 +375,8 @@ def test_clause_context_has_trail_parent_neighbours_document_and_offsets(client,
     assert body["parent"]["id"] == clause.parent_id == body["ancestors"][-1]["id"]
     assert body["previous"]["id"] == document.clauses[position - 1].id
     assert body["next"]["id"] == document.clauses[position + 1].id
-    assert body["document"] == document.summary() and "text" not in body["document"]
+    assert body["document"] == listed_summary(document) and "text" not in body["document"]
+    assert body["source_line"].endswith(f"Bến Tre (nay thuộc tỉnh Vĩnh Long) · mục {clause.path}")
     assert body["offsets"] == {
         "start": clause.start, "end": clause.end, "source_text": document.text[clause.start : clause.end]
     }
