@@ -15,7 +15,8 @@ from typing import Literal
 
 from vnpolicy.answer.evidence import Evidence, effective_filters, gather
 from vnpolicy.answer.question import Intent, Question, analyse
-from vnpolicy.answer.quotes import best_quote_span, verified
+from vnpolicy.answer.quotes import best_quote_span, display_span, verified
+from vnpolicy.answer.sources import answer_figures, province_label, source_line
 from vnpolicy.answer.support import SupportModel, shipped_model, supporting
 from vnpolicy.index.models import SearchFilters
 from vnpolicy.ingest.gazetteer import current_province
@@ -43,6 +44,12 @@ class Citation:
     end: int
     related: bool = False  # a nearest clause shown when nothing supports the question
     confidence: float | None = None  # the support model's probability that the clause supports the question
+    # What readers see, computed here once for the answer text, the CLI and the page:
+    quote_display: str = ""  # the quote as displayed: clean_span(quote), the clause text's own derivation
+    display_start: int = 0  # [display_start, display_end) of quote_display in the clause's display text
+    display_end: int = 0
+    figures: list[tuple[int, int]] = field(default_factory=list)  # spans of quote_display answering "how much"
+    source_line: str = ""  # number · short title · date · province · section, in the answer's language
 
 
 @dataclass
@@ -69,16 +76,6 @@ class Answer:
         return asdict(self)
 
 
-def _province_label(name: str, current: str | None, language: str) -> str:
-    if not current or current == name:
-        return name
-    return f"{name} (now part of {current} province)" if language == "en" else f"{name} (nay thuộc tỉnh {current})"
-
-
-def _quote_text(quote: str) -> str:
-    return " ".join(quote.split())
-
-
 def compose(
     question: Question, supported: list[Evidence], related: list[Evidence], texts: dict[str, str],
     provinces_checked: int,
@@ -95,11 +92,17 @@ def compose(
         if not verified(text, hit, start, end):
             return None
         quote = text[start:end]
+        shown, display_start, display_end = display_span(hit.text, quote)
         citation = Citation(
             n=len(citations) + 1, clause_id=hit.clause_id, document_id=hit.document_id,
             document_title=hit.document_title, document_number=hit.document_number, source_name=hit.source_name,
             province=hit.province, province_current=hit.province_current, date=hit.date, path=hit.path,
             trail=hit.trail, quote=quote, start=start, end=end, related=is_related, confidence=item.confidence,
+            quote_display=shown, display_start=display_start, display_end=display_end,
+            figures=answer_figures(question.text, shown), source_line=source_line(
+                number=hit.document_number, title=hit.document_title, source_name=hit.source_name, date=hit.date,
+                province=hit.province, province_current=hit.province_current, path=hit.path, language=language,
+            ),
         )
         citations.append(citation)
         return citation
@@ -115,7 +118,7 @@ def compose(
         for item in related:
             citation = cite(item, is_related=True)
             if citation:
-                lines.append(f"- {_source(citation, language)}: “{_quote_text(citation.quote)}” [{citation.n}]")
+                lines.append(f"- {citation.source_line}: “{citation.quote_display}” [{citation.n}]")
         return "\n".join(lines), citations, []
 
     by_province: dict[str, list[Evidence]] = {}
@@ -125,7 +128,8 @@ def compose(
     if question.intent == "aggregate" or len(by_province) > 1:
         count = len(by_province)
         lines = [
-            f"{count} of the {provinces_checked} province(s) checked have clauses on this:" if english
+            (f"{count} of the {provinces_checked} provinces checked have clauses on this:" if count > 1
+             else f"1 of the {provinces_checked} provinces checked has clauses on this:") if english
             else f"Có {count}/{provinces_checked} tỉnh đã kiểm tra có nội dung về vấn đề này:"
         ]
         for name, items in by_province.items():
@@ -135,32 +139,25 @@ def compose(
                 citation = cite(item)
                 if citation:
                     numbers.append(citation.n)
-                    quotes.append(f"“{_quote_text(citation.quote)}” [{citation.n}]")
+                    quotes.append(f"“{citation.quote_display}” [{citation.n}]")
             if not numbers:
                 continue
             current = items[0].hit.province_current or current_province(name)
             provinces.append(ProvinceAnswer(name=name, current=current, citations=numbers))
-            lines.append(f"- {_province_label(name, current, language)}: " + " … ".join(quotes))
+            lines.append(f"- {province_label(name, current, language)}: " + " … ".join(quotes))
         return "\n".join(lines), citations, provinces
 
     lines = ["According to the documents:" if english else "Theo các văn bản đã nạp:"]
     for item in supported[:MAX_LOOKUP_CLAUSES]:
         citation = cite(item)
         if citation:
-            lines.append(f"- {_source(citation, language)}: “{_quote_text(citation.quote)}” [{citation.n}]")
+            lines.append(f"- {citation.source_line}: “{citation.quote_display}” [{citation.n}]")
     name = supported[0].hit.province
     if name:
         current = supported[0].hit.province_current
         numbers = [c.n for c in citations if c.province == name]
         provinces.append(ProvinceAnswer(name=name, current=current, citations=numbers))
     return "\n".join(lines), citations, provinces
-
-
-def _source(citation: Citation, language: str) -> str:
-    document = citation.document_number or citation.document_title or citation.source_name
-    where = f"{citation.path}" if citation.path else ("preamble" if language == "en" else "phần mở đầu")
-    province = citation.province or "?"
-    return f"{province}, {document}, {where}" if language == "en" else f"{province}, {document}, mục {where}"
 
 
 def _unindexed(question: Question, filters: SearchFilters) -> list[str]:

@@ -40,3 +40,14 @@ def verified(text: str, hit: Hit, start: int, end: int) -> bool:
     if not 0 <= hit.start <= start < end <= hit.end <= len(text):
         return False
     return clean_span(text[hit.start : hit.end]) == hit.text and bool(text[start:end].strip())
+
+
+def display_span(clause_text: str, quote: str) -> tuple[str, int, int]:
+    """The quote as displayed (`clean_span`, the clause text's own derivation) and where it sits in the
+    clause's display text: what the page highlights. The whole clause when the quote is all of it or, at
+    a page break, cannot be found in it."""
+    shown = clean_span(quote)
+    at = clause_text.find(shown) if shown else -1
+    if at < 0:
+        return shown, 0, len(clause_text)
+    return shown, at, at + len(shown)

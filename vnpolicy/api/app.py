@@ -28,6 +28,7 @@ from vnpolicy.api.schemas import ErrorBody, Health
 from vnpolicy.api.security import AccessPolicy
 from vnpolicy.api.service import VnPolicy
 from vnpolicy.api.validation import InvalidRequest, NotFound
+from vnpolicy.index.retriever import ClauseCounts
 from vnpolicy.ingest.loaders import FileTooLarge, IngestError, UnsupportedFileType
 
 logger = logging.getLogger("vnpolicy.api")
@@ -59,13 +60,13 @@ def health(request: Request) -> Health | JSONResponse:
     runtime: Runtime = request.app.state.runtime
     if not runtime.loaded:
         status = "error" if runtime.failure else "loading"
-        return JSONResponse(Health(status=status, detail=runtime.failure).model_dump(exclude_none=True), 503)
+        detail = runtime.failure or runtime.stage
+        return JSONResponse(Health(status=status, detail=detail).model_dump(exclude_none=True), 503)
     table = runtime.service.retriever.table
+    counts = ClauseCounts.of(list(table.documents.values()))
     return Health(
-        status="ok",
-        documents=len(table.documents),
-        clauses=sum(len(document.clauses) for document in table.documents.values()),
-        indexed_clauses=len(table),
+        status="ok", documents=len(table.documents), clauses=counts.total, indexed_clauses=counts.indexed,
+        not_indexed=counts.not_indexed, clause_note=counts.sentence(),
     )
 
 

@@ -30,18 +30,25 @@ class Runtime:
         self.service = service
         self._loaded = threading.Event()
         self.failure: str | None = None
+        self.stage = "starting the server"  # what the load is doing now, for /health while it loads
         # Searches in flight at once: their query embeddings merge into shared forward passes
         # (vnpolicy.index.embedding.coalescing.CoalescingRunner), so more in flight means more queries per pass.
         self._search_turns = anyio.CapacityLimiter(SEARCHES_IN_FLIGHT)
 
     def load(self) -> None:
         try:
-            self.service.retriever  # noqa: B018 — the property loads the model and syncs the index
+            self.service.load_model(self._doing)
+            self._doing("loading the index")
+            self.service.retriever  # noqa: B018 — the property syncs the index with the store
         except Exception as error:
             logger.exception("loading the index failed")
             self.failure = f"the index could not be loaded ({type(error).__name__}); the server log says why"
         else:
             self._loaded.set()
+
+    def _doing(self, step: str) -> None:
+        self.stage = step
+        logger.info("%s", step)
 
     @property
     def loaded(self) -> bool:

@@ -38,8 +38,8 @@ class VnPolicy:
 
     @property
     def indexes(self) -> IndexManager:
-        if self._indexes is None:
-            self._indexes = IndexManager(self.home, load_embedder(self.home, self._embedder_backend))
+        self.load_model()
+        assert self._indexes is not None
         return self._indexes
 
     @property
@@ -51,8 +51,13 @@ class VnPolicy:
                     self._retriever = self.indexes.sync(self.store)
         return self._retriever
 
-    def _reindex(self, on_document: Callable[[Document], None] | None = None) -> None:
-        self._retriever = self.indexes.sync(self.store, on_document)
+    def load_model(self, on_step: Callable[[str], None] | None = None) -> None:
+        """Load the embedding model now (building it on first use), telling `on_step` what it is doing."""
+        if self._indexes is None:
+            self._indexes = IndexManager(self.home, load_embedder(self.home, self._embedder_backend, on_step))
+
+    def _reindex(self, on_clauses: Callable[[int], None] | None = None) -> None:
+        self._retriever = self.indexes.sync(self.store, on_clauses)
 
     # --- writes ---
 
@@ -60,11 +65,13 @@ class VnPolicy:
         self,
         paths: Iterable[Path],
         on_file: Callable[[FileReport], None] | None = None,
-        on_indexed: Callable[[Document], None] | None = None,
+        on_clauses: Callable[[int], None] | None = None,
     ) -> list[FileReport]:
+        """Store the files' documents and index them; `on_file` per file read, `on_clauses(n)` as n more
+        clauses are indexed."""
         with self._write_lock:
             reports = ingest_paths(paths, self.store, on_file)
-            self._reindex(on_indexed)
+            self._reindex(on_clauses)
         return reports
 
     def add_upload(self, name: str, data: bytes) -> FileReport:

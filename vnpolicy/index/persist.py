@@ -90,12 +90,15 @@ class IndexManager:
 
         _atomic_write(self._cache_path(item.document_id), write)
 
-    def indexed(self, document: Document) -> IndexedDocument:
-        """A document's tokens and vectors, from the cache or computed (and cached) now."""
+    def indexed(self, document: Document, on_clauses: Callable[[int], None] | None = None) -> IndexedDocument:
+        """A document's tokens and vectors, from the cache or computed (and cached) now; then `on_clauses(n)`
+        with its n searchable clauses."""
         cached = self._read_cache(document, index_digest(document))
         if cached is None:
-            cached = index_document(document, self.embedder)
+            cached = index_document(document, self.embedder, on_clauses)
             self._write_cache(cached)
+        elif on_clauses:
+            on_clauses(len(cached.tokens))
         return cached
 
     # --- snapshots ---
@@ -149,8 +152,9 @@ class IndexManager:
         for stale in self.root.glob(".snapshot-*"):
             shutil.rmtree(stale, ignore_errors=True)
 
-    def sync(self, store: Store, on_document: Callable[[Document], None] | None = None) -> HybridRetriever:
-        """A retriever over exactly the store's documents, reusing what is on disk, completing the rest."""
+    def sync(self, store: Store, on_clauses: Callable[[int], None] | None = None) -> HybridRetriever:
+        """A retriever over exactly the store's documents, reusing what is on disk, completing the rest;
+        `on_clauses(n)` as n more searchable clauses are indexed (not called when a snapshot covers all)."""
         documents = store.documents()
         current = self._current()
         if current is not None:
@@ -159,9 +163,7 @@ class IndexManager:
                 return retriever
         indexed = []
         for document in documents:
-            indexed.append(self.indexed(document))
-            if on_document:
-                on_document(document)
+            indexed.append(self.indexed(document, on_clauses))
         retriever = HybridRetriever.build(documents, indexed, self.embedder)
         self._write_snapshot(retriever, documents)
         live = {f"{doc.id}.npz" for doc in documents}

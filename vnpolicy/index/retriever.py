@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -54,6 +56,13 @@ def reading_trail(clause: Clause, document: Document) -> tuple[str, ...]:
             entries[index] = node.restored_text[:TRAIL_ENTRY_CHARS]
         node = by_id.get(node.parent_id or "")
     return tuple(entries)
+# What the clauses search leaves out are, in words ("45 … are not searched").
+_UNSEARCHED_NAMES = {
+    "header": ("header line", "(issuer, number, place and date)"),
+    "recital": ("recital", "(Căn cứ …)"),
+    "recipients": ("recipient-list line", "(Nơi nhận)"),
+    "signature": ("signature block", ""),
+}
 
 
 def lexical_text(clause: Clause, document: Document) -> str:
@@ -87,6 +96,34 @@ def searchable(clauses: list[Clause]) -> list[Clause]:
     return [clause for clause in clauses if clause.kind in SEARCHABLE_KINDS]
 
 
+@dataclass(frozen=True)
+class ClauseCounts:
+    """How many clauses the documents hold and how many of them search covers: the one count everywhere."""
+
+    total: int
+    indexed: int
+    not_indexed: dict[str, int]  # by clause kind
+
+    @classmethod
+    def of(cls, documents: list[Document]) -> ClauseCounts:
+        clauses = [clause for document in documents for clause in document.clauses]
+        left_out = Counter(clause.kind for clause in clauses if clause.kind not in SEARCHABLE_KINDS)
+        return cls(len(clauses), len(clauses) - sum(left_out.values()), dict(sorted(left_out.items())))
+
+    def sentence(self) -> str:
+        """ "382 clauses, 337 indexed: 42 recipient-list lines (Nơi nhận) and 3 signature blocks are not searched"."""
+        head = f"{self.total} clauses, {self.indexed} indexed"
+        if not self.not_indexed:
+            return head
+        parts = []
+        for kind, n in self.not_indexed.items():
+            name, note = _UNSEARCHED_NAMES.get(kind, (f"{kind} clause", ""))
+            parts.append(" ".join(filter(None, [str(n), name + ("s" if n != 1 else ""), note])))
+        listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+        verb = "is" if len(parts) == 1 and next(iter(self.not_indexed.values())) == 1 else "are"
+        return f"{head}: {listed} {verb} not searched"
+
+
 @dataclass
 class IndexedDocument:
     """A document's searchable clauses' tokens and vectors, in clause order: what indexes are built from."""
@@ -107,7 +144,11 @@ def index_digest(document: Document) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def index_document(document: Document, embedder) -> IndexedDocument:
+def index_document(
+    document: Document, embedder, on_clauses: Callable[[int], None] | None = None
+) -> IndexedDocument:
+    """Tokens and vectors of a document's searchable clauses; `on_clauses(n)` once its n clauses are done.
+    (One embedding call per document: how texts are batched must not change their vectors.)"""
     clauses = searchable(document.clauses)
     tokens = [tokenize(lexical_text(clause, document)) for clause in clauses]
     vectors = (
@@ -115,6 +156,8 @@ def index_document(document: Document, embedder) -> IndexedDocument:
         if clauses
         else np.zeros((0, embedder.dim), dtype=np.float32)
     )
+    if on_clauses:
+        on_clauses(len(clauses))
     return IndexedDocument(document.id, index_digest(document), tokens, vectors)
 
 
