@@ -31,7 +31,6 @@ from vnpolicy.ingest.normalize import canonical_tones, folded_form, has_diacriti
 SEARCHABLE_KINDS = frozenset({"heading", "item", "bullet", "paragraph", "appendix"})  # not header, recital, …
 ACCENTLESS_DENSE_WEIGHT = 0.5
 NAMED_PROVINCE_BOOST = 1.5  # a query naming a province (or one of its towns) prefers its documents
-LEG_WEIGHTS = {"lexical": 1.0, "dense": 1.0}
 CANDIDATE_DEPTH = 100
 QUERY_CACHE_SIZE = 1024
 
@@ -161,12 +160,33 @@ def index_document(
     return IndexedDocument(document.id, index_digest(document), tokens, vectors)
 
 
-def _normalised(leg: str, scores: np.ndarray) -> np.ndarray:
-    """A leg's candidate scores on [0, 1]: BM25 over its best (0 means no term matched), cosine min-max."""
+def scaled_by_best(scores: np.ndarray) -> np.ndarray:
+    """Scores on [0, 1] over the best one, so 0 still means nothing matched (BM25)."""
+    return scores / max(float(scores.max()), 1e-6) if len(scores) else scores
+
+
+def scaled_min_max(scores: np.ndarray) -> np.ndarray:
+    """Scores on [0, 1] between the worst and the best candidate (cosines, which bunch together)."""
     if not len(scores):
         return scores
-    low = 0.0 if leg == "lexical" else float(scores.min())
+    low = float(scores.min())
     return (scores - low) / max(float(scores.max()) - low, 1e-6)
+
+
+@dataclass(frozen=True)
+class Leg:
+    """How one retrieval leg's candidate scores enter the fusion."""
+
+    weight: float
+    scale: Callable[[np.ndarray], np.ndarray]  # per query, over the leg's candidates
+    accentless_weight: float  # for rows whose text has no diacritics at all (OCR output)
+
+
+LEGS = {
+    "lexical": Leg(weight=1.0, scale=scaled_by_best, accentless_weight=1.0),
+    # An unaccented text embeds far from the accented words it stands for: its cosines count half.
+    "dense": Leg(weight=1.0, scale=scaled_min_max, accentless_weight=ACCENTLESS_DENSE_WEIGHT),
+}
 
 
 class ClauseTable:
@@ -268,13 +288,14 @@ class HybridRetriever:
     ) -> list[Hit]:
         fused: dict[int, float] = {}
         legs: dict[int, dict[str, LegResult]] = {}
-        for leg, ranking in rankings.items():
-            contributions = LEG_WEIGHTS[leg] * _normalised(leg, np.array([score for _, score in ranking]))
+        for name, ranking in rankings.items():
+            leg = LEGS[name]
+            contributions = leg.weight * leg.scale(np.array([score for _, score in ranking]))
             for rank, ((row, score), contribution) in enumerate(zip(ranking, contributions, strict=True), start=1):
-                if leg == "dense" and self.lexical.accentless[row]:
-                    contribution *= ACCENTLESS_DENSE_WEIGHT
+                if self.lexical.accentless[row]:
+                    contribution *= leg.accentless_weight
                 fused[row] = fused.get(row, 0.0) + float(contribution)
-                legs.setdefault(row, {})[leg] = LegResult(rank=rank, score=round(score, 6))
+                legs.setdefault(row, {})[name] = LegResult(rank=rank, score=round(score, 6))
         if preferred_province:
             for row in fused:
                 if self.table.province[row] == preferred_province:
