@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vnpolicy.eval.answers import evaluate_answers, print_report, report_dict
 from vnpolicy.eval.baseline import LangChainDefaultBaseline
 from vnpolicy.eval.beir import K, build_retriever, evaluate_beir, load_beir
 from vnpolicy.eval.documents import run_documents
 from vnpolicy.eval.gold import SAMPLE, QuestionResult, RetrievedUnit, evaluate, load_gold
+
+if TYPE_CHECKING:
+    from vnpolicy.index.embedding import Embedder
 
 GOLD_GROUPS = ("all", "lookup", "aggregate", "ocr", "crosslingual")
 
@@ -45,7 +49,7 @@ def run_gold(service) -> tuple[dict, dict, list[QuestionResult]]:
     return ours, theirs, results
 
 
-def run_beir(folder: Path, embedder) -> tuple[dict[str, float], dict[str, float]]:
+def run_beir(folder: Path, embedder: Embedder) -> tuple[dict[str, float], dict[str, float]]:
     beir = load_beir(folder)
     retriever = build_retriever(beir, embedder)
     ours = evaluate_beir(beir, lambda q: [hit.clause_id for hit in retriever.search(q, k=K)])

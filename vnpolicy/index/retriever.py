@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,6 +28,9 @@ from vnpolicy.ingest.clauses import TRAIL_ENTRY_CHARS
 from vnpolicy.ingest.gazetteer import provinces_of
 from vnpolicy.ingest.models import PATH_SEPARATOR, Clause, Document
 from vnpolicy.ingest.normalize import canonical_tones, folded_form, has_diacritics, to_nfc
+
+if TYPE_CHECKING:
+    from vnpolicy.index.embedding import Embedder
 
 SEARCHABLE_KINDS = frozenset({"heading", "item", "bullet", "paragraph", "appendix"})  # not header, recital, …
 ACCENTLESS_DENSE_WEIGHT = 0.5
@@ -144,7 +148,7 @@ def index_digest(document: Document) -> str:
 
 
 def index_document(
-    document: Document, embedder, on_clauses: Callable[[int], None] | None = None
+    document: Document, embedder: Embedder, on_clauses: Callable[[int], None] | None = None
 ) -> IndexedDocument:
     """Tokens and vectors of a document's searchable clauses; `on_clauses(n)` once its n clauses are done.
     (One embedding call per document: how texts are batched must not change their vectors.)"""
@@ -249,7 +253,7 @@ class HybridRetriever:
     `documents` and `indexed` are in the same order, and so are their clauses and rows.
     """
 
-    def __init__(self, table: ClauseTable, lexical: LexicalIndex, dense: DenseIndex, embedder) -> None:
+    def __init__(self, table: ClauseTable, lexical: LexicalIndex, dense: DenseIndex, embedder: Embedder) -> None:
         self.table = table
         self.lexical = lexical
         self.dense = dense
@@ -263,7 +267,7 @@ class HybridRetriever:
         return vector
 
     @classmethod
-    def build(cls, documents: list[Document], indexed: list[IndexedDocument], embedder) -> HybridRetriever:
+    def build(cls, documents: list[Document], indexed: list[IndexedDocument], embedder: Embedder) -> HybridRetriever:
         vectors = (
             np.concatenate([item.vectors for item in indexed])
             if indexed
