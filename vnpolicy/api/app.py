@@ -24,9 +24,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from vnpolicy.api import routes_ask, routes_documents, routes_search
 from vnpolicy.api.routes_documents import UploadSizeLimit
 from vnpolicy.api.runtime import Runtime
-from vnpolicy.api.schemas import ErrorBody, Health
+from vnpolicy.api.schemas import CatchUp, ErrorBody, Health
 from vnpolicy.api.security import AccessPolicy
-from vnpolicy.api.service import VnPolicy
+from vnpolicy.api.service import VnPolicy, WriteFailed
 from vnpolicy.ingest.loaders import FileTooLarge, IngestError, UnsupportedFileType
 
 logger = logging.getLogger("vnpolicy.api")
@@ -59,12 +59,18 @@ def health(request: Request) -> Health | JSONResponse:
     if not runtime.loaded:
         status = "error" if runtime.failure else "loading"
         return JSONResponse(Health(status=status, detail=runtime.failure).model_dump(exclude_none=True), 503)
-    table = runtime.service.retriever.table
+    service = runtime.service
+    table = service.retriever.table
+    progress = service.catching_up
+    repairs = service.indexes.repairs
     return Health(
         status="ok",
         documents=len(table.documents),
         clauses=sum(len(document.clauses) for document in table.documents.values()),
         indexed_clauses=len(table),
+        detail=runtime.catch_up_failure,
+        catching_up=CatchUp(indexed=progress[0], total=progress[1]) if progress else None,
+        repairs=list(repairs) or None,
     )
 
 
@@ -105,6 +111,11 @@ def _ingest_status(error: IngestError) -> int:
 
 async def _ingest_error(_: Request, error: IngestError) -> JSONResponse:
     return _error(_ingest_status(error), str(error))
+
+
+async def _write_failed(_: Request, error: WriteFailed) -> JSONResponse:
+    # 507 Insufficient Storage when the disk is full; otherwise the service cannot write just now.
+    return _error(507 if error.disk_full else 503, str(error))
 
 
 async def _unexpected_error(_: Request, error: Exception) -> JSONResponse:
@@ -148,6 +159,7 @@ def create_app(service: VnPolicy | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(IngestError, _ingest_error)
+    app.add_exception_handler(WriteFailed, _write_failed)
     app.add_exception_handler(Exception, _unexpected_error)
     app.include_router(service_router)
     for router in ROUTERS:

@@ -203,7 +203,7 @@ async def upload_document(
 ) -> UploadResult:
     """Ingest and index one file, e.g. `ke-hoach-ben-tre.txt`; searchable as soon as this returns."""
     runtime = _runtime(request)
-    runtime.retriever()  # no writes until the index has loaded
+    runtime.writable()  # no writes until the index has loaded and caught up
     if not file.filename:
         raise HTTPException(422, "the upload has no file name, and its extension tells the file type")
     data = await file.read()
@@ -234,7 +234,7 @@ async def delete_document(request: Request, document_id: DocumentId) -> Response
     E.g. `DELETE /api/documents/98c32be8083db648` removes the Bến Tre plan (Kế hoạch thực hiện Kết luận 72-KL/TW).
     """
     runtime = _runtime(request)
-    runtime.retriever()
+    runtime.writable()
     if not await run_in_threadpool(runtime.service.delete, document_id):
         raise HTTPException(404, f"no document with id {document_id!r}")
     return Response(status_code=204)

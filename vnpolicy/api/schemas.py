@@ -246,6 +246,11 @@ class Facets(BaseModel):
     years: list[YearFacet]
 
 
+class CatchUp(BaseModel):
+    indexed: int
+    total: int
+
+
 class Health(BaseModel):
     model_config = _examples({"status": "ok", "documents": 5, "clauses": 381, "indexed_clauses": 350})
 
@@ -254,6 +259,13 @@ class Health(BaseModel):
     clauses: int | None = None
     indexed_clauses: int | None = Field(None, description="Clauses the search covers (signatures etc. excluded).")
     detail: str | None = None
+    catching_up: CatchUp | None = Field(
+        None, description="Present while the index catches up with the store; searches answer from the last "
+        "complete snapshot meanwhile and writes get a 503."
+    )
+    repairs: list[str] | None = Field(
+        None, description="Damaged index files found since the server started, each rebuilt from the store."
+    )
 
 
 class ErrorBody(BaseModel):

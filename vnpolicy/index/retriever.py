@@ -58,6 +58,12 @@ def passage_text(clause: Clause) -> str:
     return dense_form(clause.text)
 
 
+def has_words(query: str) -> bool:
+    """Whether a query has a letter or digit to look for: one of only spaces, punctuation, symbols or
+    invisible characters (zero-width spaces, joiners) finds nothing rather than the nearest vectors."""
+    return any(ch.isalnum() for ch in query)
+
+
 def searchable(clauses: list[Clause]) -> list[Clause]:
     return [clause for clause in clauses if clause.kind in SEARCHABLE_KINDS]
 
@@ -214,7 +220,7 @@ class HybridRetriever:
         self, query: str, k: int = 10, filters: SearchFilters | None = None, depth: int = CANDIDATE_DEPTH
     ) -> list[Hit]:
         allowed = self.table.mask(filters)
-        if not len(self.table) or (allowed is not None and not allowed.any()):
+        if not len(self.table) or not has_words(query) or (allowed is not None and not allowed.any()):
             return []
         query_vector = self.query_vector(query)
         dense_rows, dense_scores = self.dense.search(query_vector, depth, allowed)
@@ -233,7 +239,7 @@ class HybridRetriever:
         """The best k clauses of every province, for questions across provinces: a province whose
         clauses rank below other provinces' in one global list still gets its candidates."""
         allowed = self.table.mask(filters)
-        if not len(self.table) or (allowed is not None and not allowed.any()):
+        if not len(self.table) or not has_words(query) or (allowed is not None and not allowed.any()):
             return {}
         lexical = self.lexical.scores(expand_for_lexical(query))
         dense = self.dense.vectors @ self.query_vector(query)

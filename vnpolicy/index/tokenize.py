@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ _PROTECTED = re.compile(
     r"|(?P<number>\d+(?:[.,]\d+)*%?)"
 )
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+_DIGITS = re.compile(r"\d+")
 _WORD_CHAR = re.compile(r"\w")
 _LOADING = threading.Lock()
 _loaded_word_tokenize: Callable[[str], list[str]] | None = None
@@ -43,8 +45,10 @@ def _number_token(raw: str) -> str:
     digits = raw.rstrip("%")
     if _THOUSANDS.fullmatch(digits):
         digits = re.sub(r"[.,]", "", digits)
-    if digits.isdigit():
-        digits = str(int(digits))
+    if _DIGITS.fullmatch(digits):
+        # Decimal digits of any script as ASCII, leading zeros dropped, by hand: int() would do it but
+        # refuses strings of more than 4,300 digits.
+        digits = "".join(str(unicodedata.decimal(ch)) for ch in digits).lstrip("0") or "0"
     return digits + ("%" if percent else "")
 
 
