@@ -429,7 +429,7 @@ DIGIT_RUNS = st.integers(1, 6000).map(lambda n: "9" * n)
 INVISIBLE = st.text(st.sampled_from("\u200b\u200c\u200d\u2060\ufeff\u00ad\u0301\u0323\t\r\x0b\x0c"), min_size=1)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(TEXT, DIGIT_RUNS, INVISIBLE, st.lists(st.one_of(TEXT, DIGIT_RUNS, INVISIBLE)).map("\n".join)))
 def test_the_tokenizer_and_normaliser_are_total(text: str) -> None:
     from vnpolicy.index.tokenize import tokenize

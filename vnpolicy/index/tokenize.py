@@ -28,7 +28,8 @@ _PROTECTED = re.compile(
 )
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 _DIGITS = re.compile(r"\d+")
-_WORD_CHAR = re.compile(r"\w")
+_WORD_CHAR = re.compile(r"[^\W_]")
+_SYLLABLE_BREAK = re.compile(r"[\s_]+")
 _LOADING = threading.Lock()
 _loaded_word_tokenize: Callable[[str], list[str]] | None = None
 
@@ -75,7 +76,8 @@ def _word_tokenize() -> Callable[[str], list[str]]:
 def _segment(chunk: str) -> list[str]:
     words = []
     for word in _word_tokenize()(chunk):
-        syllables = [s for s in word.lower().split() if _WORD_CHAR.search(s)]
+        # "_" joins a compound's syllables, so an underscore in the text separates them like a space.
+        syllables = [s for s in _SYLLABLE_BREAK.split(word.lower()) if _WORD_CHAR.search(s)]
         if syllables:
             words.append("_".join(syllables))
     return words
