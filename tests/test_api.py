@@ -166,10 +166,9 @@ class _LoadsOnSignal:
     def __getattr__(self, name: str):
         return getattr(self._service, name)
 
-    @property
-    def retriever(self):
+    def open(self) -> bool:
         self._loaded.wait(60)
-        return self._service.retriever
+        return self._service.open()
 
 
 def test_requests_get_503_while_the_index_loads(sample_service) -> None:

@@ -347,4 +347,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(missing))
     except KeyboardInterrupt:
         return _fail("interrupted")
+    except Exception as error:
+        from vnpolicy.api.service import WriteFailed
+        from vnpolicy.ingest.store import StoreError
+
+        if isinstance(error, StoreError | WriteFailed):  # sentences for the user, not tracebacks
+            return _fail(str(error))
+        raise
 

@@ -161,7 +161,9 @@ async def upload_document(
     file: Annotated[UploadFile, File(description="A .txt (UTF-8 or UTF-16), .docx or .pdf policy document.")],
 ) -> UploadResult:
     """Ingest and index one file, e.g. `ke-hoach-ben-tre.txt`; searchable as soon as this returns."""
-    service = _service(request)  # no writes until the index has loaded
+    runtime: Runtime = request.app.state.runtime
+    runtime.writable()  # no writes until the index has loaded and caught up
+    service = runtime.service
     if not file.filename:
         raise HTTPException(422, "the upload has no file name, and its extension tells the file type")
     data = await file.read()
@@ -191,7 +193,9 @@ async def delete_document(request: Request, document_id: DocumentId) -> Response
 
     E.g. `DELETE /api/documents/98c32be8083db648` removes the Bến Tre plan (Kế hoạch thực hiện Kết luận 72-KL/TW).
     """
-    await run_in_threadpool(_service(request).delete, document_id)
+    runtime: Runtime = request.app.state.runtime
+    runtime.writable()
+    await run_in_threadpool(runtime.service.delete, document_id)
     return Response(status_code=204)
 
 

@@ -237,6 +237,11 @@ class Facets(BaseModel):
     undated_documents: int = Field(0, description="Documents whose text states no date: a year filter leaves them out.")
 
 
+class CatchUp(BaseModel):
+    indexed: int
+    total: int
+
+
 class Health(BaseModel):
     model_config = _examples({
         "status": "ok", "documents": 5, "clauses": 382, "indexed_clauses": 337,
@@ -252,6 +257,13 @@ class Health(BaseModel):
     not_indexed: dict[str, int] | None = Field(None, description="The clauses search leaves out, by kind.")
     clause_note: str | None = Field(None, description="The counts in one sentence, the difference explained.")
     detail: str | None = Field(None, description="While loading: what the server is waiting for; on error: why.")
+    catching_up: CatchUp | None = Field(
+        None, description="Present while the index catches up with the store; searches answer from the last "
+        "complete snapshot meanwhile and writes get a 503."
+    )
+    repairs: list[str] | None = Field(
+        None, description="Damaged index files found since the server started, each rebuilt from the store."
+    )
 
 
 class ErrorBody(BaseModel):

@@ -25,10 +25,17 @@ BM25_B = 0.75
 FOLDED_WEIGHT_FOR_ACCENTED_QUERY = 0.5
 
 
+# No tokenizer output contains a control character, so this token can never match a query.
+_NO_VOCABULARY = "\x00"
+
+
 def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
     model = bm25s.BM25(k1=BM25_K1, b=BM25_B)
-    # bm25s cannot index an empty corpus; an index with no clauses gets one empty document.
-    model.index(corpus or [[]], show_progress=False)
+    if not any(corpus):
+        # bm25s cannot index a corpus without a single token (no clauses, or only empty ones): each row
+        # (at least one) gets a token no query has, so every score is 0 and the rows still line up.
+        corpus = [[_NO_VOCABULARY]] * max(1, len(corpus))
+    model.index(corpus, show_progress=False)
     return model
 
 

@@ -95,6 +95,12 @@ def passage_text(clause: Clause, document: Document) -> str:
     return dense_form(reading(clause))
 
 
+def has_words(query: str) -> bool:
+    """Whether a query has a letter or digit to look for: one of only spaces, punctuation, symbols or
+    invisible characters (zero-width spaces, joiners) finds nothing rather than the nearest vectors."""
+    return any(ch.isalnum() for ch in query)
+
+
 def searchable(clauses: list[Clause]) -> list[Clause]:
     return [clause for clause in clauses if clause.kind in SEARCHABLE_KINDS]
 
@@ -319,7 +325,7 @@ class HybridRetriever:
     ) -> list[Hit]:
         query = parse_query(query) if isinstance(query, str) else query
         allowed = self.table.mask(filters)
-        if not len(self.table) or (allowed is not None and not allowed.any()):
+        if not len(self.table) or not has_words(query) or (allowed is not None and not allowed.any()):
             return []
         dense_rows, dense_scores = self.dense.search(self.query_vector(query.text), depth, allowed)
         return self._fuse(
@@ -338,7 +344,7 @@ class HybridRetriever:
         clauses rank below other provinces' in one global list still gets its candidates."""
         query = parse_query(query) if isinstance(query, str) else query
         allowed = self.table.mask(filters)
-        if not len(self.table) or (allowed is not None and not allowed.any()):
+        if not len(self.table) or not has_words(query) or (allowed is not None and not allowed.any()):
             return {}
         lexical = self.lexical_scores(query)
         dense = self.dense_scores(query)
