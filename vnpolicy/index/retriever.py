@@ -325,7 +325,7 @@ class HybridRetriever:
     ) -> list[Hit]:
         query = parse_query(query) if isinstance(query, str) else query
         allowed = self.table.mask(filters)
-        if not len(self.table) or not has_words(query) or (allowed is not None and not allowed.any()):
+        if not len(self.table) or not has_words(query.text) or (allowed is not None and not allowed.any()):
             return []
         dense_rows, dense_scores = self.dense.search(self.query_vector(query.text), depth, allowed)
         return self._fuse(
@@ -344,7 +344,7 @@ class HybridRetriever:
         clauses rank below other provinces' in one global list still gets its candidates."""
         query = parse_query(query) if isinstance(query, str) else query
         allowed = self.table.mask(filters)
-        if not len(self.table) or not has_words(query) or (allowed is not None and not allowed.any()):
+        if not len(self.table) or not has_words(query.text) or (allowed is not None and not allowed.any()):
             return {}
         lexical = self.lexical_scores(query)
         dense = self.dense_scores(query)
