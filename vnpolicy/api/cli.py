@@ -45,7 +45,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     service = _service(args)
     bar = tqdm(total=len(files), desc="ingesting", unit="file", disable=args.json or not sys.stderr.isatty())
     indexing = tqdm(desc="indexing", unit="doc", disable=args.json or not sys.stderr.isatty())
-    reports = service.ingest(files, on_file=lambda _: bar.update(), on_indexed=lambda _: indexing.update())
+    progress = {"on_file": lambda _: bar.update(), "on_indexed": lambda _: indexing.update()}
+    if args.ray is None:
+        reports = service.ingest(files, **progress)
+    else:
+        if args.ray_workers is not None and args.ray_workers < 1:
+            return _fail("--ray-workers must be at least 1")
+        try:
+            reports = service.ingest_on_ray(files, args.ray or None, args.ray_workers, **progress)
+        except ModuleNotFoundError as missing:
+            if missing.name != "ray":
+                raise
+            return _fail("--ray needs Ray, which is not installed: pip install 'vnpolicy[ray]'")
     bar.close()
     indexing.close()
     if args.json:
@@ -211,6 +222,13 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="ingest and index .txt, .docx and .pdf files or folders")
     ingest.add_argument("paths", nargs="+")
     ingest.add_argument("--json", action="store_true", help="print the per-file report as JSON")
+    ingest.add_argument(
+        "--ray", nargs="?", const="", default=None, metavar="ADDRESS",
+        help="parse and embed on a Ray cluster (pip install 'vnpolicy[ray]'): ADDRESS of its head, 'auto' for the "
+        "one started on this machine; without ADDRESS, $RAY_ADDRESS or a Ray instance started for this command",
+    )
+    ingest.add_argument("--ray-workers", type=int, metavar="N",
+                        help="embedding workers on the cluster (default: one per CPU)")
     ingest.set_defaults(run=cmd_ingest)
 
     documents = commands.add_parser("documents", help="list the ingested documents")

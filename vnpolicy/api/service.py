@@ -67,6 +67,23 @@ class VnPolicy:
             self._reindex(on_indexed)
         return reports
 
+    def ingest_on_ray(
+        self,
+        paths: Iterable[Path],
+        address: str | None = None,
+        workers: int | None = None,
+        on_file: Callable[[FileReport], None] | None = None,
+        on_indexed: Callable[[Document], None] | None = None,
+    ) -> list[FileReport]:
+        """`ingest` with the files parsed and embedded on a Ray cluster (the `ray` extra); the store and
+        the indexes are written here, by this process, as `ingest` writes them."""
+        from vnpolicy.index.distributed import ingest_on_ray  # Ray is imported only when asked for
+
+        with self._write_lock:
+            reports = ingest_on_ray(paths, self.store, self.indexes, self.home, address, workers, on_file)
+            self._reindex(on_indexed)
+        return reports
+
     def add_upload(self, name: str, data: bytes) -> FileReport:
         """Ingest one uploaded file; raises IngestError (and changes nothing) when it is bad."""
         document = parse_upload(name, data)

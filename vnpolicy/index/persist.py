@@ -98,6 +98,15 @@ class IndexManager:
             self._write_cache(cached)
         return cached
 
+    def adopt(self, document: Document, item: IndexedDocument) -> None:
+        """Cache tokens and vectors computed elsewhere (a Ray worker), so `sync` finds them instead of
+        embedding again. Refused unless they were computed from exactly this document's indexed text."""
+        if item.document_id != document.id or item.digest != index_digest(document):
+            raise ValueError(f"the indexed data does not belong to document {document.id} as stored")
+        if item.vectors.shape != (len(item.tokens), self.embedder.dim):
+            raise ValueError(f"document {document.id}: {item.vectors.shape} vectors for {len(item.tokens)} clauses")
+        self._write_cache(item)
+
     # --- snapshots ---
 
     def _current(self) -> Path | None:
@@ -148,6 +157,31 @@ class IndexManager:
                 shutil.rmtree(old, ignore_errors=True)
         for stale in self.root.glob(".snapshot-*"):
             shutil.rmtree(stale, ignore_errors=True)
+
+    def current_name(self) -> str | None:
+        """The name of the snapshot in use (changes with every write): cheap to poll, one small file."""
+        try:
+            return (self.root / "CURRENT").read_text().strip() or None
+        except OSError:
+            return None
+
+    def load_current(self, store: Store) -> tuple[str, HybridRetriever] | None:
+        """The snapshot in use, read-only: its documents are taken from the store as its manifest names
+        them. Never embeds or writes; None when it cannot be read whole now (a writer is replacing it,
+        or the store already moved past it), so a reader keeps what it has and tries again later."""
+        name = self.current_name()
+        if name is None:
+            return None
+        snapshot = self.root / name
+        try:
+            manifest = json.loads((snapshot / "manifest.json").read_text())
+        except (OSError, ValueError):
+            return None
+        documents = [store.document(document_id) for document_id, _ in manifest["documents"]]
+        if any(document is None for document in documents):
+            return None
+        retriever = self._load_snapshot(snapshot, documents)
+        return (name, retriever) if retriever is not None else None
 
     def sync(self, store: Store, on_document: Callable[[Document], None] | None = None) -> HybridRetriever:
         """A retriever over exactly the store's documents, reusing what is on disk, completing the rest."""
