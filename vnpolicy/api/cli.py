@@ -199,6 +199,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from vnpolicy.api.app import create_app
 
+    if args.replicas < 1:
+        return _fail("--replicas must be at least 1")
+    if args.replicas > 1:
+        from vnpolicy.api.replicas import serve
+
+        serve(_service(args).home, args.replicas, args.host, args.port, args.log_level)
+        return 0
     # The app loads the index in the background: /health says when it is ready.
     uvicorn.run(create_app(_service(args)), host=args.host, port=args.port, log_level=args.log_level)
     return 0
@@ -277,6 +284,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the HTTP API (OpenAPI docs at /docs) and the UI")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--replicas", type=int, default=1, metavar="N",
+                       help="server processes behind the one port, each serving the one index (default: 1)")
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     serve.set_defaults(run=cmd_serve)
     return parser

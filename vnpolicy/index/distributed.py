@@ -129,6 +129,10 @@ class WorkerPool:
         else:
             self._load[slot] -= 1
 
+    def busy(self) -> list:
+        """The actors with work sent and not yet returned."""
+        return [actor for actor, load in zip(self.actors, self._load, strict=True) if load]
+
     def close(self) -> None:
         for actor in self.actors:
             ray.kill(actor, no_restart=True)
@@ -170,6 +174,7 @@ class RayIngest:
         self.pool = WorkerPool(home, workers, cpus_per_worker)
         self.pool.check_model(indexes.embedder.name)
         self._pending: dict[ray.ObjectRef, tuple[_File, str, object]] = {}  # ref → file, stage, actor
+        self.retried: list[str] = []  # the files whose work failed once and was sent again
 
     def close(self) -> None:
         self.pool.close()
@@ -202,7 +207,11 @@ class RayIngest:
         item.errors.append(f"{stage}: {_short(error)}")
         item.attempts += 1
         if item.attempts < ATTEMPTS:
-            self._start(item) if stage == "parse" else self._index(item)
+            self.retried.append(str(item.path))
+            if stage == "parse":
+                self._start(item)
+            else:
+                self._index(item)
             return
         item.report = FileReport(
             str(item.path), "failed", error=f"the Ray workers failed on it {ATTEMPTS} times ({'; '.join(item.errors)})"
@@ -215,6 +224,8 @@ class RayIngest:
             self.indexes.adopt(item.document, item.indexed)
             item.report = store_document(self.store, item.document)
             item.report.path = str(item.path)
+            if item.errors:
+                item.report.warnings = [*item.report.warnings, f"done at the second try ({'; '.join(item.errors)})"]
         return item.report
 
     def run(self, paths: Iterable[Path], on_file: Callable[[FileReport], None] | None = None) -> list[FileReport]:
