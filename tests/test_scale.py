@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -32,30 +34,40 @@ def ray_address():
         yield address
 
 
-def data_home(path: Path, model_home: Path) -> Path:
-    """An empty data directory sharing the built model of `model_home` (not its vectors)."""
+def data_home(path: Path, model_home: Path, vectors: bool = False) -> Path:
+    """An empty data directory sharing the built model of `model_home`, and its cached vectors if asked
+    (they are checked against each document's digest, so a stale one is only ignored)."""
     path.mkdir()
     (path / "models").symlink_to((model_home / "models").resolve(), target_is_directory=True)
+    if vectors and (model_home / "index").is_dir():
+        shutil.copytree(model_home / "index", path / "index")
     return path
 
 
+@dataclass
+class Parity:
+    local: object  # VnPolicy
+    local_reports: list
+    distributed: object  # VnPolicy
+    reports: list
+    retried: list[str]
+    killed: list
+    files: list[Path]
+
+
 @pytest.fixture(scope="module")
-def parity_files(tmp_path_factory) -> list[Path]:
-    broken = tmp_path_factory.mktemp("broken") / "hong.pdf"
-    broken.write_bytes(b"%PDF-1.4 this is not a pdf")
-    return [sample_file(prefix) for prefix in PARITY_FILES] + [broken]
-
-
-def test_ray_ingest_gives_the_local_index_even_when_a_worker_dies(
-    ray_address, embedder, model_home, parity_files, tmp_path_factory
-) -> None:
+def parity(ray_address, embedder, model_home, tmp_path_factory) -> Parity:
+    """The same files ingested locally and on the cluster, where the busy workers are killed mid-run."""
     import ray
 
     from vnpolicy.api.service import VnPolicy
     from vnpolicy.index.distributed import RayIngest, connect
 
-    local = VnPolicy(data_home(tmp_path_factory.mktemp("h") / "local", model_home))
-    local_reports = local.ingest(parity_files)
+    broken = tmp_path_factory.mktemp("broken") / "hong.pdf"
+    broken.write_bytes(b"%PDF-1.4 this is not a pdf")
+    files = [sample_file(prefix) for prefix in PARITY_FILES] + [broken]
+    local = VnPolicy(data_home(tmp_path_factory.mktemp("h") / "local", model_home, vectors=True))
+    local_reports = local.ingest(files)
     distributed = VnPolicy(data_home(tmp_path_factory.mktemp("h") / "ray", model_home))
     connect(ray_address)
     try:
@@ -64,33 +76,40 @@ def test_ray_ingest_gives_the_local_index_even_when_a_worker_dies(
         killed = []
 
         def kill_the_busy_workers(_) -> None:
-            # After the first document is stored, the third is still queued behind it on its worker.
+            # When the first document is stored, the third is still queued behind it on its worker.
             if not killed:
                 killed.extend(job.pool.busy())
                 for actor in killed:
                     ray.kill(actor, no_restart=True)
 
         try:
-            reports = job.run(parity_files, on_file=kill_the_busy_workers)
+            reports = job.run(files, on_file=kill_the_busy_workers)
         finally:
             job.close()
     finally:
         ray.shutdown()
     distributed._reindex()  # what VnPolicy.ingest_on_ray does after the run: the snapshot, from the cache
+    return Parity(local, local_reports, distributed, reports, job.retried, killed, files)
 
-    assert killed and job.retried, "no work was in flight on the killed worker"
+
+def test_ray_ingest_reports_per_file_and_retries_the_work_of_a_dead_worker(parity: Parity) -> None:
+    assert parity.killed and parity.retried, "no work was in flight on the killed worker"
+    reports, local_reports = parity.reports, parity.local_reports
     assert [(r.path, r.status, r.document_id, r.clauses) for r in reports] == [
         (r.path, r.status, r.document_id, r.clauses) for r in local_reports
     ]
     assert [r.status for r in reports] == ["added", "added", "added", "failed"]
     assert "not a readable PDF" in reports[-1].error
-    assert any("second try" in warning for r in reports for warning in r.warnings if r.path in job.retried)
-    assert distributed.store.counts() == local.store.counts()
+    retried = [r for r in reports if r.path in parity.retried]
+    assert retried and all(any("second try" in w and "Actor" in w for w in r.warnings) for r in retried)
+    assert parity.distributed.store.counts() == parity.local.store.counts()
 
-    ours, theirs = distributed.retriever, local.retriever
+
+def test_ray_ingest_gives_the_clause_ids_vectors_and_rankings_of_a_local_ingest(parity: Parity) -> None:
+    ours, theirs = parity.distributed.retriever, parity.local.retriever
     assert [c.id for c in ours.table.clauses] == [c.id for c in theirs.table.clauses]
-    assert [c.id for d in distributed.store.documents() for c in d.clauses] == [
-        c.id for d in local.store.documents() for c in d.clauses
+    assert [c.id for d in parity.distributed.store.documents() for c in d.clauses] == [
+        c.id for d in parity.local.store.documents() for c in d.clauses
     ]
     assert ours.dense.vectors.shape == theirs.dense.vectors.shape
     assert float(np.abs(ours.dense.vectors - theirs.dense.vectors).max()) <= 1e-5
@@ -100,16 +119,16 @@ def test_ray_ingest_gives_the_local_index_even_when_a_worker_dies(
         ], question
 
 
-def test_the_cli_ingests_on_ray_and_skips_what_is_stored(ray_address, model_home, parity_files, tmp_path) -> None:
-    home = data_home(tmp_path / "home", model_home)
+def test_the_cli_ingests_on_ray_and_embeds_nothing_stored(ray_address, parity: Parity, tmp_path) -> None:
+    home = parity.distributed.home
+    snapshot = parity.distributed.indexes.current_name()
     command = [sys.executable, "-m", "vnpolicy", "--home", str(home), "ingest", "--json", "--ray", ray_address]
-    first = subprocess.run([*command, str(parity_files[1])], capture_output=True, text=True, cwd=ROOT, timeout=300)
-    assert first.returncode == 0, first.stderr
-    assert [report["status"] for report in json.loads(first.stdout)] == ["added"]
-    again = subprocess.run([*command, *map(str, parity_files)], capture_output=True, text=True, cwd=ROOT, timeout=300)
-    assert again.returncode == 1  # the broken file
-    statuses = [report["status"] for report in json.loads(again.stdout)]
-    assert statuses == ["added", "unchanged", "added", "failed"]
+    result = subprocess.run([*command, *map(str, parity.files)], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 1, result.stderr  # the broken file
+    assert [report["status"] for report in json.loads(result.stdout)] == ["unchanged"] * 3 + ["failed"]
+    assert parity.distributed.indexes.current_name() == snapshot  # the same index: nothing re-embedded
+    missing = subprocess.run([*command, str(tmp_path / "absent.txt")], capture_output=True, text=True, cwd=ROOT)
+    assert missing.returncode == 1 and "does not exist" in missing.stderr
 
 
 # ----------------------------------------------------------------------------- replicas

@@ -171,13 +171,23 @@ class RayIngest:
     def __init__(self, store: Store, indexes: IndexManager, home: Path, workers: int, cpus_per_worker: float = 1):
         self.store = store
         self.indexes = indexes
-        self.pool = WorkerPool(home, workers, cpus_per_worker)
-        self.pool.check_model(indexes.embedder.name)
+        self._pool_shape = (home, workers, cpus_per_worker)
+        self._pool: WorkerPool | None = None
         self._pending: dict[ray.ObjectRef, tuple[_File, str, object]] = {}  # ref → file, stage, actor
         self.retried: list[str] = []  # the files whose work failed once and was sent again
 
+    @property
+    def pool(self) -> WorkerPool:
+        """The embedding actors, started when the first document needs them (an ingest of unchanged
+        files loads no model anywhere)."""
+        if self._pool is None:
+            self._pool = WorkerPool(*self._pool_shape)
+            self._pool.check_model(self.indexes.embedder.name)
+        return self._pool
+
     def close(self) -> None:
-        self.pool.close()
+        if self._pool is not None:
+            self._pool.close()
 
     def _start(self, item: _File) -> None:
         try:
@@ -230,7 +240,7 @@ class RayIngest:
 
     def run(self, paths: Iterable[Path], on_file: Callable[[FileReport], None] | None = None) -> list[FileReport]:
         files = [_File(path) for path in expand_paths(paths)]
-        window = FILES_IN_FLIGHT_PER_WORKER * len(self.pool.actors)
+        window = FILES_IN_FLIGHT_PER_WORKER * self._pool_shape[1]
         started = committed = 0
         reports: list[FileReport] = []
         while committed < len(files):
