@@ -50,6 +50,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
 PER = 100_000  # memory is reported per this many clauses
 API_CLIENTS = 16
+PARTS = ("ingest", "api", "memory")
 PROJECTED_CLAUSES = (1_000_000, 10_000_000)
 PROJECTED_MACHINES = (1, 4, 16, 64)
 CORES_PER_MACHINE = 16  # the projection's machine: 16 cores (16 one-CPU workers), 32 GiB
@@ -284,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[PER], help="synthetic corpus sizes (clauses)")
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of each API load level")
     parser.add_argument("--files", type=Path, nargs="+", default=[SAMPLE], help="files or folders to ingest")
+    parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS), help="what to measure (default: all)")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     model_home = args.model_home or data_home()
@@ -291,7 +293,31 @@ def main(argv: list[str] | None = None) -> int:
     print(f"CPU flags: {' '.join(cpu_flags()) or 'none of note'}")
     print(f"load average before the run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores (shared with other work)")
 
-    files = list(expand_paths(args.files))
+    if "ingest" in args.parts:
+        runs = print_ingest(list(expand_paths(args.files)), model_home)
+    if "api" in args.parts:
+        print(f"\n2. API, {API_CLIENTS} clients of new queries, {args.seconds:g} s per level "
+              f"(load average {os.getloadavg()[0]:.2f}):")
+        for row in api_figures(model_home, args.seconds):
+            print(f"{row['replicas']} replica(s): {row['throughput_rps']:>6} req/s, p50 {row['p50_ms']} ms, "
+                  f"p95 {row['p95_ms']} ms, errors {row['errors']} of {row['requests']}")
+    if "memory" in args.parts:
+        with tempfile.TemporaryDirectory(prefix="vnpolicy-scale-") as scratch:
+            home = Path(scratch) / "home"
+            prepare_home(home, model_home)  # the sample corpus, its vectors reused from model_home when there
+            service = VnPolicy(home)
+            for size in args.sizes:
+                memory = memory_figures(service, size)
+                print_memory(memory)
+    if "ingest" in args.parts and "memory" in args.parts:
+        print("\n4. projected hours to ingest:")
+        for line in projection(runs, memory):
+            print(line)
+    print(f"\nload average after the run: {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+def print_ingest(files: list[Path], model_home: Path) -> list[IngestRun]:
     runs = ingest_figures(files, model_home)
     print(f"\n1. ingest of {len(files)} file(s), {runs[0].clauses} searchable clauses "
           "(Ray: a local cluster of 2 node processes × 1 CPU; each worker 1 CPU, 1 embedding thread):")
@@ -302,25 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"per-worker efficiency with 2 workers: {two.rate / (2 * one.rate):.2f} "
           f"(speed-up {two.rate / one.rate:.2f}× on {os.cpu_count()} shared cores)")
 
-    print(f"\n2. API, {API_CLIENTS} clients of new queries, {args.seconds:g} s per level "
-          f"(load average {os.getloadavg()[0]:.2f}):")
-    for row in api_figures(model_home, args.seconds):
-        print(f"{row['replicas']} replica(s): {row['throughput_rps']:>6} req/s, p50 {row['p50_ms']} ms, "
-              f"p95 {row['p95_ms']} ms, errors {row['errors']} of {row['requests']}")
-
-    with tempfile.TemporaryDirectory(prefix="vnpolicy-scale-") as scratch:
-        home = Path(scratch) / "home"
-        prepare_home(home, model_home)  # the sample corpus, its vectors reused from model_home when there
-        service = VnPolicy(home)
-        memory = {}
-        for size in args.sizes:
-            memory = memory_figures(service, size)
-            print_memory(memory)
-    print("\n4. projected hours to ingest:")
-    for line in projection(runs, memory):
-        print(line)
-    print(f"\nload average after the run: {os.getloadavg()[0]:.2f}")
-    return 0
+    return runs
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ each worker needs vnpolicy's dependencies installed and the model under the same
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,9 +115,15 @@ class WorkerPool:
         if names != {expected}:
             raise RuntimeError(f"the Ray workers embed with {sorted(names)}, this index with {expected!r}")
 
+    def idle(self) -> bool:
+        return 0 in self._load
+
     def submit(self, document: Document) -> tuple[object, ray.ObjectRef]:
-        """Send `document` to the least busy actor; returns the actor (for `done`) and the result's ref."""
-        slot = min(range(len(self.actors)), key=self._load.__getitem__)
+        """Send `document` to an idle actor; returns the actor (for `done`) and the result's ref.
+
+        One document per actor at a time: an actor that finishes takes the next, so a worker that drew
+        long documents does not hold short ones queued behind them while another worker waits."""
+        slot = self._load.index(0)
         self._load[slot] += 1
         return self.actors[slot], self.actors[slot].index.remote(document)
 
@@ -174,6 +181,7 @@ class RayIngest:
         self._pool_shape = (home, workers, cpus_per_worker)
         self._pool: WorkerPool | None = None
         self._pending: dict[ray.ObjectRef, tuple[_File, str, object]] = {}  # ref → file, stage, actor
+        self._waiting: deque[_File] = deque()  # parsed, waiting for an idle embedding actor
         self.retried: list[str] = []  # the files whose work failed once and was sent again
 
     @property
@@ -208,10 +216,19 @@ class RayIngest:
             return
         self._index(item)
 
-    def _index(self, item: _File) -> None:
-        assert item.document is not None
-        actor, ref = self.pool.submit(item.document)
-        self._pending[ref] = (item, "index", actor)
+    def _index(self, item: _File, first: bool = False) -> None:
+        if first:
+            self._waiting.appendleft(item)
+        else:
+            self._waiting.append(item)
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        while self._waiting and self.pool.idle():
+            item = self._waiting.popleft()
+            assert item.document is not None
+            actor, ref = self.pool.submit(item.document)
+            self._pending[ref] = (item, "index", actor)
 
     def _failed(self, item: _File, stage: str, error: BaseException) -> None:
         item.errors.append(f"{stage}: {_short(error)}")
@@ -221,7 +238,7 @@ class RayIngest:
             if stage == "parse":
                 self._start(item)
             else:
-                self._index(item)
+                self._index(item, first=True)  # before the files that came after it
             return
         item.report = FileReport(
             str(item.path), "failed", error=f"the Ray workers failed on it {ATTEMPTS} times ({'; '.join(item.errors)})"
@@ -264,12 +281,13 @@ class RayIngest:
                 if stage == "index":
                     self.pool.done(actor, died=isinstance(error, RayActorError))
                 self._failed(item, stage, error)
-                continue
-            if stage == "parse":
-                self._parsed(item, result)
             else:
-                self.pool.done(actor, died=False)
-                item.indexed = result
+                if stage == "parse":
+                    self._parsed(item, result)
+                else:
+                    self.pool.done(actor, died=False)
+                    item.indexed = result
+            self._dispatch()
         return reports
 
 
