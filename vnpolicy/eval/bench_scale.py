@@ -327,7 +327,6 @@ def print_ingest(files: list[Path], model_home: Path) -> list[IngestRun]:
     one, two = runs[1], runs[2]
     print(f"per-worker efficiency with 2 workers: {two.rate / (2 * one.rate):.2f} "
           f"(speed-up {two.rate / one.rate:.2f}× on {os.cpu_count()} shared cores)")
-
     return runs
 
 
