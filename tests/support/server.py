@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,12 +80,15 @@ class SpawnedServer:
 
 
 @contextmanager
-def spawned_server(home: Path, env: dict[str, str] | None = None) -> Iterator[SpawnedServer]:
-    """`vnpolicy serve` on `home` in a child process, on a free loopback port, ready when yielded."""
+def spawned_server(
+    home: Path, env: dict[str, str] | None = None, options: Sequence[str] = ()
+) -> Iterator[SpawnedServer]:
+    """`vnpolicy serve [options]` on `home` in a child process, on a free loopback port, ready when yielded."""
     port = free_port()
     log = home / "server.log"
     command = [
-        sys.executable, "-m", "vnpolicy", "--home", str(home), "serve", "--port", str(port), "--log-level", "warning"
+        sys.executable, "-m", "vnpolicy", "--home", str(home), "serve", "--port", str(port), "--log-level", "warning",
+        *options,
     ]
     with open(log, "wb") as output:
         process = subprocess.Popen(command, env={**os.environ, **(env or {})}, stdout=output, stderr=output, cwd=ROOT)

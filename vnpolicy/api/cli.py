@@ -59,7 +59,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             indexing = progress.bar("indexing", ClauseCounts.of(service.store.documents()).indexed, "clause")
         indexing.update(count)
 
-    reports = service.ingest(files, on_file=lambda _: reading.update(), on_clauses=on_clauses)
+    if args.ray is None:
+        reports = service.ingest(files, on_file=lambda _: reading.update(), on_clauses=on_clauses)
+    else:
+        if args.ray_workers is not None and args.ray_workers < 1:
+            return _fail("--ray-workers must be at least 1")
+        try:
+            reports = service.ingest_on_ray(files, args.ray or None, args.ray_workers, lambda _: reading.update())
+        except ModuleNotFoundError as missing:
+            if missing.name != "ray":
+                raise
+            return _fail("--ray needs Ray, which is not installed: pip install 'vnpolicy[ray]'")
     (indexing or reading).close()
     if args.json:
         _print_json([vars(report) for report in reports])
@@ -223,6 +233,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from vnpolicy.api.app import create_app
 
+    if args.replicas < 1:
+        return _fail("--replicas must be at least 1")
+    if args.replicas > 1:
+        from vnpolicy.api.replicas import serve
+
+        serve(_service(args).home, args.replicas, args.host, args.port, args.log_level)
+        return 0
     # The app loads the index in the background: /health says when it is ready, and so does the terminal.
     app = create_app(_service(args))
     server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level))
@@ -270,6 +287,13 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+")
     ingest.add_argument("--json", action="store_true", help="print the per-file report as JSON")
     ingest.add_argument("--verbose", "-v", action="store_true", help="list every warning about the texts")
+    ingest.add_argument(
+        "--ray", nargs="?", const="", default=None, metavar="ADDRESS",
+        help="parse and embed on a Ray cluster (pip install 'vnpolicy[ray]'): ADDRESS of its head, 'auto' for the "
+        "one started on this machine; without ADDRESS, $RAY_ADDRESS or a Ray instance started for this command",
+    )
+    ingest.add_argument("--ray-workers", type=int, metavar="N",
+                        help="embedding workers on the cluster (default: one per CPU)")
     ingest.set_defaults(run=cmd_ingest)
 
     documents = commands.add_parser("documents", help="list the ingested documents")
@@ -318,6 +342,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the HTTP API (OpenAPI docs at /docs) and the UI")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--replicas", type=int, default=1, metavar="N",
+                       help="server processes behind the one port, each serving the one index (default: 1)")
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     serve.set_defaults(run=cmd_serve)
     _accept_global_options_after(commands)

@@ -168,11 +168,31 @@ class VnPolicy:
                 reports.append(report)
                 if on_file:
                     on_file(report)
-            if accepted or self._retriever is None or not self._in_step:
-                replaced = self._store([document for _, document in accepted])
-                for (report, _), ids in zip(accepted, replaced, strict=True):
-                    report.replaced = ids
-                    report.status = "replaced" if ids else "added"
+            self._store_accepted(accepted)
+        return reports
+
+    def _store_accepted(self, accepted: list[tuple[FileReport, Document]]) -> None:
+        """Store the accepted documents in one write and tell each report what its document replaced."""
+        if accepted or self._retriever is None or not self._in_step:
+            replaced = self._store([document for _, document in accepted])
+            for (report, _), ids in zip(accepted, replaced, strict=True):
+                report.replaced = ids
+                report.status = "replaced" if ids else "added"
+
+    def ingest_on_ray(
+        self,
+        paths: Iterable[Path],
+        address: str | None = None,
+        workers: int | None = None,
+        on_file: Callable[[FileReport], None] | None = None,
+    ) -> list[FileReport]:
+        """`ingest` with the files parsed and embedded on a Ray cluster (the `ray` extra); the store and
+        the indexes are written here, by this process, in the same one write as `ingest`."""
+        from vnpolicy.index.distributed import ingest_on_ray  # Ray is imported only when asked for
+
+        with self._write_lock:
+            reports, accepted = ingest_on_ray(paths, self.store, self.indexes, self.home, address, workers, on_file)
+            self._store_accepted(accepted)
         return reports
 
     def add_upload(self, name: str, data: bytes) -> FileReport:

@@ -38,7 +38,7 @@ def main() -> None:
             timings.setdefault(answer.intent, []).append(elapsed)
             timings.setdefault(f"gold kind {question.kind}", []).append(elapsed)
     print(describe_machine())
-    print(f"CPU flags: {cpu_flags()}")
+    print(f"CPU flags: {' '.join(cpu_flags()) or 'none of note'}")
     print(f"{'kind':<28}{'answers':>8}{'p50 ms':>10}{'p95 ms':>10}")
     for kind, values in sorted(timings.items()):
         print(f"{kind:<28}{len(values):>8}{percentile(values, 0.5):>10.1f}{percentile(values, 0.95):>10.1f}")

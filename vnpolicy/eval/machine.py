@@ -18,15 +18,16 @@ def describe_machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def cpu_flags() -> str:
-    """The CPU's vector extensions that matter to the encoder (from /proc/cpuinfo)."""
-    flags: set[str] = set()
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("flags"):
-            flags = set(line.split(":", 1)[1].split())
-            break
-    wanted = ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512_bf16", "avx512_vnni", "amx_bf16")
-    return " ".join(flag for flag in wanted if flag in flags) or "none of the AVX family"
+NOTABLE_FLAGS = ("avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16", "amx_int8")
+
+
+def cpu_flags() -> list[str]:
+    """The CPU's vector and matrix extensions the embedding and FAISS speeds depend on."""
+    try:
+        flags = set(Path("/proc/cpuinfo").read_text().split())
+    except OSError:
+        return []
+    return [flag for flag in NOTABLE_FLAGS if flag in flags]
 
 
 def peak_rss_mb() -> float:

@@ -156,6 +156,15 @@ class IndexManager:
             on_clauses(len(cached.tokens))
         return cached
 
+    def adopt(self, document: Document, item: IndexedDocument) -> None:
+        """Cache tokens and vectors computed elsewhere (a Ray worker), so `sync` finds them instead of
+        embedding again. Refused unless they were computed from exactly this document's indexed text."""
+        if item.document_id != document.id or item.digest != index_digest(document):
+            raise ValueError(f"the indexed data does not belong to document {document.id} as stored")
+        if item.vectors.shape != (len(item.tokens), self.embedder.dim):
+            raise ValueError(f"document {document.id}: {item.vectors.shape} vectors for {len(item.tokens)} clauses")
+        self._write_cache(item)
+
     def build(
         self, documents: list[Document], on_document: Callable[[Document], None] | None = None
     ) -> HybridRetriever:
@@ -181,6 +190,26 @@ class IndexManager:
         except OSError:
             return None
         return snapshot if snapshot.name.startswith("snapshot-") and (snapshot / _MANIFEST).is_file() else None
+
+    def current_name(self) -> str | None:
+        """The name of the snapshot in use (changes with every write): cheap to poll, one small file."""
+        try:
+            return (self.root / "CURRENT").read_text().strip() or None
+        except OSError:
+            return None
+
+    def load_current(self) -> tuple[str, HybridRetriever] | None:
+        """The snapshot in use, read-only (another process's write): never embeds or writes; None when it
+        cannot be read whole now (a writer is replacing it), so a reader keeps what it has and tries later."""
+        name = self.current_name()
+        if name is None:
+            return None
+        snapshot = self.root / name
+        try:
+            manifest = self._manifest(snapshot)
+            return None if self._damage(snapshot, manifest) else (name, self._read(snapshot, manifest))
+        except Exception:  # a snapshot being replaced can fail in any reader; the next request tries again
+            return None
 
     def stage(self, retriever: HybridRetriever) -> Path:
         """Write the retriever as a complete new snapshot, not yet in use; raises IndexWriteError."""

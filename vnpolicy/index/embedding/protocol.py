@@ -8,7 +8,9 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-THREADS = max(1, min(2, os.cpu_count() or 1))  # the deployment machine has 2 cores
+ENV_THREADS = "VNPOLICY_EMBED_THREADS"
+# The deployment machine has 2 cores; a Ray worker granted fewer CPUs than the machine has sets the env.
+THREADS = int(os.environ.get(ENV_THREADS) or 0) or max(1, min(2, os.cpu_count() or 1))
 
 
 @runtime_checkable
