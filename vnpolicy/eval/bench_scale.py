@@ -93,10 +93,10 @@ def _ray_run(address: str, files: list[Path], model_home: Path, scratch: Path, w
     class TimedIngest(RayIngest):
         writer_s = 0.0
 
-        def _commit(self, item):
+        def _accept(self, item):
             began = time.perf_counter()
             try:
-                return super()._commit(item)
+                return super()._accept(item)
             finally:
                 self.writer_s += time.perf_counter() - began
 
@@ -112,7 +112,8 @@ def _ray_run(address: str, files: list[Path], model_home: Path, scratch: Path, w
             began = time.perf_counter()
             job.run(files)
             synced = time.perf_counter()
-            service._reindex()  # the snapshot, built from the vectors the workers sent
+            with service._write_lock:  # the one write: store and snapshot, from the vectors the workers sent
+                service._store_accepted(job.accepted)
             job.writer_s += time.perf_counter() - synced
             ingest_s = time.perf_counter() - began
         finally:
