@@ -103,4 +103,6 @@ def test_the_wheel_holds_only_the_vnpolicy_package(tmp_path: Path) -> None:
     tops = {name.split("/")[0] for name in zipfile.ZipFile(wheel).namelist()}
     assert {top for top in tops if not top.endswith(".dist-info")} == {"vnpolicy"}
     names = zipfile.ZipFile(wheel).namelist()
-    assert "vnpolicy/ui/static/index.html" in names and "vnpolicy/eval/data/dev.jsonl" in names
+    shipped = ("vnpolicy/ui/static/index.html", "vnpolicy/eval/data/dev.jsonl", "vnpolicy/answer/support_model.json",
+               "vnpolicy/ingest/data/syllable_counts.tsv.gz")
+    assert set(shipped) <= set(names), set(shipped) - set(names)
