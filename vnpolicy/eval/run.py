@@ -11,6 +11,7 @@ from vnpolicy.eval.baseline import LangChainDefaultBaseline
 from vnpolicy.eval.beir import K, build_retriever, evaluate_beir, load_beir
 from vnpolicy.eval.documents import run_documents
 from vnpolicy.eval.gold import SAMPLE, QuestionResult, RetrievedUnit, evaluate, load_gold
+from vnpolicy.eval.more import run_more
 
 GOLD_GROUPS = ("all", "lookup", "aggregate", "ocr", "crosslingual")
 
@@ -54,7 +55,9 @@ def run_beir(folder: Path, embedder) -> tuple[dict[str, float], dict[str, float]
     return ours, theirs
 
 
-def run(service, beir_folders: Sequence[Path], out: Callable[[str], None] = print) -> dict:
+def run(
+    service, beir_folders: Sequence[Path], out: Callable[[str], None] = print, more: Path | None = None
+) -> dict:
     documents = run_documents(out=out)
     out("")
     ours, theirs, results = run_gold(service)
@@ -70,6 +73,9 @@ def run(service, beir_folders: Sequence[Path], out: Callable[[str], None] = prin
     out("Answers (POST /api/ask) on eval/data/gold.jsonl (+ dev.jsonl and unanswerable.jsonl in the tuning half)")
     print_report(answers, out)
     report["answers"] = report_dict(answers)
+    if more is not None:
+        out("")
+        report["more"] = run_more(service.home, more, out)
     for folder in beir_folders:
         beir_ours, beir_theirs = run_beir(folder, service.retriever.embedder)
         out("")
