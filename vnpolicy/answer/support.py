@@ -3,8 +3,8 @@
 The weights and the threshold are not written by hand: `python -m vnpolicy.eval.fit_support` fits them
 on the tuning half of the gold questions (the threshold by cross-validation there) and writes
 support_model.json, which ships with the package. A clause's confidence is the model's probability
-that it supports the question; a province (or a lookup) is answered when its best clause reaches the
-threshold.
+that it supports the question; a lookup is answered by the clauses that reach the threshold. For an
+aggregate question a second model (provinces.py) decides province by province from its best clauses.
 """
 
 from __future__ import annotations

@@ -9,8 +9,10 @@ does not; other clauses are left out (they may well support it without being the
 logistic regression (L2, standardised features) is fitted on them. The threshold is chosen by 5-fold
 cross-validation over question families on the tuning half: fit on four folds, score the fifth, and
 take, for each kind of question (aggregate or lookup, Vietnamese or English), the threshold that makes
-the best answers over its out-of-fold scores. Test-half questions are
-dropped before anything is computed.
+the best answers over its out-of-fold scores. The province model of aggregate questions
+(answer/provinces.py) is fitted on the provinces of the aggregate-intent questions, from their clauses'
+out-of-fold confidences, its threshold per language by cross-validation over the same folds. Test-half
+questions are dropped before anything is computed.
 """
 
 from __future__ import annotations
