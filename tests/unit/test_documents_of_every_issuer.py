@@ -335,3 +335,14 @@ def test_provinces_before_and_after_the_2025_merger_map_both_ways() -> None:
     assert resolve_province("tỉnh Bình Phước") == ("Bình Phước", "Đồng Nai")
     assert provinces_of("Hải Phòng") == {"Hải Phòng", "Hải Dương"}
     assert provinces_of("Hồ Chí Minh") == {"Hồ Chí Minh", "Bình Dương", "Bà Rịa - Vũng Tàu"}
+
+
+def test_a_footnote_after_the_distribution_list_is_body_text() -> None:
+    text = (
+        "KẾ HOẠCH\nphát triển hạ tầng\n\n1. Đầu tư cầu (*).\n\nNơi nhận:\n- Các sở, ban, ngành,\n"
+        "- Lưu Văn phòng Tỉnh ủy.\n (*) Tranh thủ bộ, ngành sớm đầu tư cầu Đại Ngãi trên Quốc lộ 60.\n"
+    )
+    kinds = {clause.text: clause.kind for clause in parse_text(text, "plan.txt").clauses}
+    assert kinds["- Lưu Văn phòng Tỉnh ủy."] == "recipients"
+    footnote = next(t for t in kinds if "Đại Ngãi" in t)
+    assert kinds[footnote] not in ("recipients", "signature", "header")

@@ -17,7 +17,7 @@ from vnpolicy.answer.evidence import Evidence, effective_filters, gather
 from vnpolicy.answer.question import Intent, Question, analyse
 from vnpolicy.answer.quotes import best_quote_span, display_span, verified
 from vnpolicy.answer.sources import answer_figures, province_label, source_line
-from vnpolicy.answer.support import SupportModel, shipped_model, supporting
+from vnpolicy.answer.support import SupportModel, shipped_model, supporting, supporting_provinces
 from vnpolicy.index.models import SearchFilters
 from vnpolicy.ingest.gazetteer import current_province
 
@@ -194,7 +194,10 @@ def answer_question(
     model = model or shipped_model()
     evidence = gather(analysed, retriever, filters)
     model.score(evidence)
-    supported = supporting(evidence, model.threshold(analysed.intent, analysed.language))
+    supported = (
+        supporting_provinces(evidence, model, analysed.language) if analysed.intent == "aggregate"
+        else supporting(evidence, model.threshold(analysed.intent, analysed.language))
+    )
     related = sorted(evidence, key=lambda item: -item.confidence)[:MAX_RELATED] if not supported else []
     texts = {
         doc_id: doc.text

@@ -3,8 +3,8 @@
 The weights and the threshold are not written by hand: `python -m vnpolicy.eval.fit_support` fits them
 on the tuning half of the gold questions (the threshold by cross-validation there) and writes
 support_model.json, which ships with the package. A clause's confidence is the model's probability
-that it supports the question; a province (or a lookup) is answered when its best clause reaches the
-threshold.
+that it supports the question; a lookup is answered by the clauses that reach the threshold. For an
+aggregate question a second model (provinces.py) decides province by province from its best clauses.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from vnpolicy.answer.evidence import FEATURES, Evidence
+from vnpolicy.answer.provinces import PROVINCE_FEATURES, ProvinceEvidence, by_province
 
 MODEL_PATH = Path(__file__).parent / "support_model.json"
 
@@ -29,6 +30,7 @@ class SupportModel:
     coef: np.ndarray
     intercept: float
     thresholds: dict[str, float]  # by `threshold_key`
+    provinces: SupportModel | None = None  # for aggregate questions: P(a province commits), see provinces.py
 
     def threshold(self, intent: str, language: str) -> float:
         return self.thresholds[threshold_key(intent, language)]
@@ -38,7 +40,7 @@ class SupportModel:
         z = ((matrix - self.mean) / self.scale) @ self.coef + self.intercept
         return 1.0 / (1.0 + np.exp(-z))
 
-    def score(self, evidence: list[Evidence]) -> None:
+    def score(self, evidence: list[Evidence] | list[ProvinceEvidence]) -> None:
         """Set each item's confidence."""
         if not evidence:
             return
@@ -47,20 +49,23 @@ class SupportModel:
             item.confidence = round(float(probability), 4)
 
     def to_dict(self) -> dict:
-        return {
+        fitted = {
             "features": list(self.features), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
             "coef": self.coef.tolist(), "intercept": self.intercept, "thresholds": self.thresholds,
         }
+        return {**fitted, "provinces": self.provinces.to_dict()} if self.provinces else fitted
 
     @classmethod
-    def from_dict(cls, data: dict) -> SupportModel:
-        if tuple(data["features"]) != FEATURES:
+    def from_dict(cls, data: dict, features: tuple[str, ...] = FEATURES) -> SupportModel:
+        if tuple(data["features"]) != features:
             raise ValueError(
                 f"{MODEL_PATH.name} was fitted on other features; refit: python -m vnpolicy.eval.fit_support"
             )
+        provinces = data.get("provinces")
         return cls(
             tuple(data["features"]), np.array(data["mean"]), np.array(data["scale"]), np.array(data["coef"]),
             float(data["intercept"]), {key: float(value) for key, value in data["thresholds"].items()},
+            cls.from_dict(provinces, PROVINCE_FEATURES) if provinces else None,
         )
 
 
@@ -76,3 +81,18 @@ def shipped_model() -> SupportModel:
 def supporting(evidence: list[Evidence], threshold: float) -> list[Evidence]:
     """The clauses at or above the threshold, most confident first."""
     return sorted((item for item in evidence if item.confidence >= threshold), key=lambda item: -item.confidence)
+
+
+def supporting_provinces(evidence: list[Evidence], model: SupportModel, language: str) -> list[Evidence]:
+    """For an aggregate question: the clauses of the provinces the province model accepts, most confident
+    province first; each brings its best clause, and its others that reach the clause threshold."""
+    if model.provinces is None:
+        return supporting(evidence, model.threshold("aggregate", language))
+    provinces = by_province(evidence)
+    model.provinces.score(provinces)
+    accepted = sorted(
+        (p for p in provinces if p.confidence >= model.provinces.threshold("aggregate", language)),
+        key=lambda p: -p.confidence,
+    )
+    threshold = model.threshold("aggregate", language)
+    return [item for p in accepted for item in [p.items[0], *(i for i in p.items[1:] if i.confidence >= threshold)]]

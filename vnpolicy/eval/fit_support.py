@@ -9,8 +9,10 @@ does not; other clauses are left out (they may well support it without being the
 logistic regression (L2, standardised features) is fitted on them. The threshold is chosen by 5-fold
 cross-validation over question families on the tuning half: fit on four folds, score the fifth, and
 take, for each kind of question (aggregate or lookup, Vietnamese or English), the threshold that makes
-the best answers over its out-of-fold scores. Test-half questions are
-dropped before anything is computed.
+the best answers over its out-of-fold scores. The province model of aggregate questions
+(answer/provinces.py) is fitted on the provinces of the aggregate-intent questions, from their clauses'
+out-of-fold confidences, its threshold per language by cross-validation over the same folds. Test-half
+questions are dropped before anything is computed.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from scipy.optimize import minimize
 
 from vnpolicy.answer.compose import MAX_LOOKUP_CLAUSES
 from vnpolicy.answer.evidence import FEATURES, Evidence, effective_filters, gather
+from vnpolicy.answer.provinces import PROVINCE_FEATURES, ProvinceEvidence, by_province
 from vnpolicy.answer.question import analyse
 from vnpolicy.answer.support import MODEL_PATH, SupportModel, supporting, threshold_key
 from vnpolicy.eval.gold import SAMPLE, GoldQuestion, RetrievedUnit, contains_snippet, load_answer_set
@@ -101,16 +104,21 @@ def fit_logistic(
 
 def fit_model(items: Sequence[Example], thresholds: dict[str, float] | None = None) -> SupportModel:
     rows = [(e.features, y) for ex in items for e, y in zip(ex.evidence, ex.labels, strict=True) if y is not None]
-    matrix = np.array([[features[name] for name in FEATURES] for features, _ in rows], dtype=np.float64)
+    return _fit_rows(rows, FEATURES, thresholds)
+
+
+def _fit_rows(
+    rows: Sequence[tuple[dict[str, float], int]], features: tuple[str, ...], thresholds: dict[str, float] | None
+) -> SupportModel:
+    matrix = np.array([[values[name] for name in features] for values, _ in rows], dtype=np.float64)
     labels = np.array([y for _, y in rows], dtype=np.float64)
     mean, scale, coef, intercept = fit_logistic(matrix, labels)
-    return SupportModel(FEATURES, mean, scale, coef, intercept, thresholds or {})
+    return SupportModel(features, mean, scale, coef, intercept, thresholds or {})
 
 
-def outcomes(example: Example, threshold: float) -> dict[str, bool]:
-    """What answering would give with the evidence's confidences and this threshold (as compose does)."""
+def outcomes(example: Example, supported: list[Evidence]) -> dict[str, bool]:
+    """What answering would give with these supporting clauses (as compose does)."""
     question = example.question
-    supported = supporting(example.evidence, threshold)
     if question.kind == "unanswerable":
         return {"refused": not supported}
     result = {"answered": bool(supported)}
@@ -121,11 +129,11 @@ def outcomes(example: Example, threshold: float) -> dict[str, bool]:
     return result
 
 
-def objective(items: Sequence[Example], threshold: float) -> float:
-    """The mean of the four answer rates the targets are about."""
+def objective(items: Sequence[Example], answer: Callable[[Example], list[Evidence]]) -> float:
+    """The mean of the answer rates the targets are about, answering each example with `answer`."""
     rates: dict[str, list[bool]] = {}
     for example in items:
-        for name, value in outcomes(example, threshold).items():
+        for name, value in outcomes(example, answer(example)).items():
             rates.setdefault(name, []).append(value)
     return float(np.mean([np.mean(values) for values in rates.values()]))
 
@@ -142,36 +150,89 @@ def folds(items: Sequence[Example], count: int = FOLDS) -> list[list[int]]:
     return [[i for i, fold in enumerate(assignment) if fold == k] for k in range(count)]
 
 
-def cross_validated_thresholds(items: list[Example]) -> tuple[dict[str, float], dict[str, float]]:
-    """(threshold, its out-of-fold objective) per kind of question: models fitted on four folds score the fifth."""
+def _best_threshold(members: Sequence[Example], answer_at: Callable[[Example, float], list[Evidence]]) -> tuple:
+    """(threshold, objective): the middle of the best plateau, farthest from its edges."""
+    values = [objective(members, lambda ex, t=threshold: answer_at(ex, t)) for threshold in THRESHOLDS]
+    best = max(values)
+    plateau = [t for t, v in zip(THRESHOLDS, values, strict=True) if v == best]
+    return float(plateau[len(plateau) // 2]), round(best, 4)
+
+
+def out_of_fold(items: list[Example]) -> list[Example]:
+    """Copies of the examples whose clauses carry confidences from models fitted on the other folds."""
     scored = [
         Example(ex.question, ex.kind, [Evidence(e.hit, e.features) for e in ex.evidence], ex.labels) for ex in items
     ]
     for held_out in folds(items):
-        training = [items[i] for i in range(len(items)) if i not in set(held_out)]
-        model = fit_model(training)
+        model = fit_model([items[i] for i in range(len(items)) if i not in set(held_out)])
         for i in held_out:
             model.score(scored[i].evidence)
+    return scored
+
+
+def cross_validated_thresholds(scored: list[Example]) -> tuple[dict[str, float], dict[str, float]]:
+    """(clause threshold, its out-of-fold objective) per kind of question, over out-of-fold confidences."""
     thresholds, objectives = {}, {}
     for kind in sorted({ex.kind for ex in scored}):
         members = [ex for ex in scored if ex.kind == kind]
-        values = [objective(members, threshold) for threshold in THRESHOLDS]
-        best = max(values)
-        plateau = [t for t, v in zip(THRESHOLDS, values, strict=True) if v == best]
-        thresholds[kind] = float(plateau[len(plateau) // 2])  # the middle of the best plateau: farthest from its edges
-        objectives[kind] = round(best, 4)
+        thresholds[kind], objectives[kind] = _best_threshold(members, lambda ex, t: supporting(ex.evidence, t))
     return thresholds, objectives
+
+
+def province_label(question: GoldQuestion, name: str) -> int | None:
+    if question.kind == "unanswerable":
+        return 0
+    return int(name in question.provinces) if question.provinces else None
+
+
+def province_rows(example: Example) -> list[tuple[ProvinceEvidence, int | None]]:
+    return [(p, province_label(example.question, p.name)) for p in by_province(example.evidence)]
+
+
+def fit_province_model(scored: list[Example]) -> tuple[SupportModel, dict[str, float]]:
+    """The province model for aggregate questions, fitted on the provinces of the aggregate-intent examples
+    (their clauses scored out of fold); its threshold per language by cross-validation over the same folds."""
+    aggregate = [ex for ex in scored if ex.kind.startswith("aggregate")]
+    grouped = [province_rows(ex) for ex in aggregate]
+
+    def rows(indices) -> list[tuple[dict[str, float], int]]:
+        return [(p.features, y) for i in indices for p, y in grouped[i] if y is not None]
+
+    confidence: dict[tuple[int, str], float] = {}
+    for held_out in folds(aggregate):
+        model = _fit_rows(rows(i for i in range(len(aggregate)) if i not in set(held_out)), PROVINCE_FEATURES, None)
+        for i in held_out:
+            provinces = [p for p, _ in grouped[i]]
+            model.score(provinces)
+            confidence.update({(i, p.name): p.confidence for p in provinces})
+    index = {id(ex): i for i, ex in enumerate(aggregate)}
+
+    def answer_at(example: Example, threshold: float) -> list[Evidence]:
+        i = index[id(example)]
+        return [p.items[0] for p, _ in grouped[i] if confidence[(i, p.name)] >= threshold]
+
+    thresholds, objectives = {}, {}
+    for kind in sorted({ex.kind for ex in aggregate}):
+        members = [ex for ex in aggregate if ex.kind == kind]
+        thresholds[kind], objectives[kind] = _best_threshold(members, answer_at)
+    return _fit_rows(rows(range(len(aggregate))), PROVINCE_FEATURES, thresholds), objectives
 
 
 def fit(service, questions: Sequence[GoldQuestion]) -> tuple[SupportModel, dict]:
     """The support model fitted on the tuning half of `questions`, and a summary of the fit."""
     items = examples(service, questions)
-    thresholds, cv_objectives = cross_validated_thresholds(items)
+    scored = out_of_fold(items)
+    thresholds, cv_objectives = cross_validated_thresholds(scored)
+    provinces, province_objectives = fit_province_model(scored)
     model = fit_model(items, thresholds)
+    model = SupportModel(
+        model.features, model.mean, model.scale, model.coef, model.intercept, model.thresholds, provinces
+    )
     labelled = [y for ex in items for y in ex.labels if y is not None]
     summary = {
         "questions": len(items), "clauses": len(labelled), "positives": int(sum(labelled)),
         "cv_folds": FOLDS, "cv_objective": cv_objectives, "thresholds": thresholds,
+        "province_cv_objective": province_objectives, "province_thresholds": provinces.thresholds,
     }
     return model, summary
 

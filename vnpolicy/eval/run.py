@@ -12,6 +12,7 @@ from vnpolicy.eval.baseline import LangChainDefaultBaseline
 from vnpolicy.eval.beir import K, build_retriever, evaluate_beir, load_beir
 from vnpolicy.eval.documents import run_documents
 from vnpolicy.eval.gold import SAMPLE, QuestionResult, RetrievedUnit, evaluate, load_gold
+from vnpolicy.eval.more import run_more
 
 if TYPE_CHECKING:
     from vnpolicy.index.embedding import Embedder
@@ -58,7 +59,9 @@ def run_beir(folder: Path, embedder: Embedder) -> tuple[dict[str, float], dict[s
     return ours, theirs
 
 
-def run(service, beir_folders: Sequence[Path], out: Callable[[str], None] = print) -> dict:
+def run(
+    service, beir_folders: Sequence[Path], out: Callable[[str], None] = print, more: Path | None = None
+) -> dict:
     documents = run_documents(out=out)
     out("")
     ours, theirs, results = run_gold(service)
@@ -74,6 +77,9 @@ def run(service, beir_folders: Sequence[Path], out: Callable[[str], None] = prin
     out("Answers (POST /api/ask) on eval/data/gold.jsonl (+ dev.jsonl and unanswerable.jsonl in the tuning half)")
     print_report(answers, out)
     report["answers"] = report_dict(answers)
+    if more is not None:
+        out("")
+        report["more"] = run_more(service.home, more, out)
     for folder in beir_folders:
         beir_ours, beir_theirs = run_beir(folder, service.retriever.embedder)
         out("")

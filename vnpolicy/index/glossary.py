@@ -61,14 +61,20 @@ _VIETNAMESE_SYLLABLE = re.compile(
 
 
 def looks_english(text: str) -> bool:
-    """An English question: ASCII letters only, and English function words or mostly words that no
-    Vietnamese syllable spells ("offshore wind projects"; unaccented Vietnamese is all syllables)."""
-    if any(ord(ch) > 127 and ch.isalpha() for ch in text):
+    """An English question: English function words or mostly words that no Vietnamese syllable spells
+    ("offshore wind projects"; unaccented Vietnamese is all syllables). Accented words may be names in it
+    ("What does Lào Cai target…"), but not most of it."""
+    raw = re.findall(r"\b[^\W\d_]+\b", text.lower())  # not the letters of codes such as 5G or JICA3
+    accented = sum(any(ord(ch) > 127 for ch in word) for word in raw)
+    if 3 * accented > len(raw):
         return False
-    words = re.findall(r"\b[a-z]+\b", text.lower())  # not the letters of codes such as 5G or JICA3
+    words = [word for word in raw if not any(ord(ch) > 127 for ch in word)]
     if not words:
         return False
-    foreign = sum(not _VIETNAMESE_SYLLABLE.fullmatch(word) for word in words)
-    function_words = sum(word in _ENGLISH_WORDS for word in words)
-    return (function_words >= 1 and len(words) >= 2) or 2 * foreign > len(words)
+    foreign = [word for word in words if not _VIETNAMESE_SYLLABLE.fullmatch(word)]
+    function_words = [word for word in words if word in _ENGLISH_WORDS]
+    # "do", "to", "the", "that" are also unaccented syllables ("do thi", "to dan pho"): alone they prove nothing.
+    telling = [word for word in function_words if word in foreign]
+    english_frame = bool(telling) or (bool(function_words) and bool(foreign))
+    return (english_frame and len(words) >= 2) or 2 * len(foreign) > len(words)
 

@@ -35,6 +35,11 @@ class Query:
 def named_places(folded: str) -> tuple[str, ...]:
     """Pre-2025 provinces a folded text names (by name, alias or town), longest spelling first so the
     "vinh" of "tra vinh" is not also the town of Vinh; post-2025 names count as the province of that name."""
+    return _places_and_rest(folded)[0]
+
+
+def _places_and_rest(folded: str) -> tuple[tuple[str, ...], str]:
+    """(the places a folded text names, the text without them)."""
     spellings = {**{s: LOCALITIES[n] for s, n in locality_spellings().items()}, **province_spellings()}
     padded = f" {folded} "
     found: list[tuple[int, str]] = []
@@ -45,17 +50,20 @@ def named_places(folded: str) -> tuple[str, ...]:
             found.append((position, spellings[spelling]))
             padded = padded[:position] + " " + "#" * (len(needle) - 2) + " " + padded[position + len(needle) :]
             position = padded.find(needle)
-    return tuple(dict.fromkeys(name for _, name in sorted(found)))
+    rest = " ".join(word for word in padded.split() if not word.startswith("#"))
+    return tuple(dict.fromkeys(name for _, name in sorted(found))), rest
 
 
 @lru_cache(maxsize=4096)
 def parse_query(text: str) -> Query:
-    english = looks_english(text)
     folded = " ".join(re.findall(r"\w+", folded_form(text)))
+    places, rest = _places_and_rest(folded)
+    # Place names ("Dak To", "Kon Plong") are not English words even when no Vietnamese syllable spells them.
+    english = looks_english(text) and (rest == folded or looks_english(rest))
     lexical_text = " ".join([text, *translate_terms(text)]) if english else text
     return Query(
         text=text, english=english, accented=has_diacritics(text), folded=folded, lexical_text=lexical_text,
-        tokens=tokenize(lexical_text), places=named_places(folded),
+        tokens=tokenize(lexical_text), places=places,
     )
 
 

@@ -341,7 +341,8 @@ def _assign_tail_roles(units: list[_Unit], text: str) -> list[_Unit]:
             unit.role = "signature"
             signed = True
             continue
-        if in_recipients and unit.marker == "bullet":
+        # A "(*) …" footnote printed after the list is body text the list's bullets do not take in.
+        if in_recipients and unit.marker == "bullet" and not _FOOTNOTE.match(cleaned):
             unit.role = "recipients"
             continue
         if in_recipients and unit.first_line[:1].islower():

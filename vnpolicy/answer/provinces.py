@@ -1,0 +1,61 @@
+"""The province-level decision for "which provinces…" questions.
+
+Deciding clause by clause lets one borderline clause add a province, and one clause just under the
+threshold drop it. A province is judged instead on what its best candidates show together and against
+the other provinces: its best and second-best clause confidences (as logits), how far its best falls
+behind the best province's, whether any of its candidates spells the question's weightiest concept
+as one phrase, and the best concept coverage and dense and lexical scores among them. A second
+logistic model (fitted on the tuning half like the clause model, see eval/fit_support.py) turns these
+into P(the province commits to it).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from vnpolicy.answer.evidence import Evidence
+
+PROVINCE_FEATURES = (
+    "best_logit", "best_gap", "key_concept",
+)
+
+
+@dataclass
+class ProvinceEvidence:
+    name: str
+    items: list[Evidence]  # its candidates, most confident first
+    features: dict[str, float]
+    confidence: float = 0.0  # set by the province model
+
+
+def _logit(probability: float) -> float:
+    probability = min(max(probability, 1e-4), 1 - 1e-4)
+    return math.log(probability / (1 - probability))
+
+
+def by_province(evidence: list[Evidence]) -> list[ProvinceEvidence]:
+    """Scored clause evidence grouped by province, with the province's features."""
+    groups: dict[str, list[Evidence]] = {}
+    for item in evidence:
+        groups.setdefault(item.hit.province or "?", []).append(item)
+    if not groups:
+        return []
+    bests = {name: max(_logit(item.confidence) for item in items) for name, items in groups.items()}
+    top = max(bests.values())
+    provinces = []
+    for name, items in groups.items():
+        items = sorted(items, key=lambda item: -item.confidence)
+        logits = [_logit(item.confidence) for item in items]
+        features = {
+            "best_logit": logits[0],
+            "second_logit": logits[1] if len(logits) > 1 else logits[0],
+            "best_gap": logits[0] - top,
+            "key_concept": max(item.features["rarest_spelled"] for item in items),
+            "coverage": max(item.features["coverage"] for item in items),
+            "dense_z": max(item.features["dense_z"] for item in items),
+            "folded_bm25": max(item.features["folded_bm25"] for item in items),
+            "english": items[0].features["english"],
+        }
+        provinces.append(ProvinceEvidence(name, items, features))
+    return provinces
