@@ -30,6 +30,11 @@ def _fail(message: str) -> int:
     return 1
 
 
+def _ocr_progress(path: Path, page: int, pages: int) -> None:
+    """One line per scanned page read by OCR (a page takes seconds: the user sees it move)."""
+    print(f"vnpolicy: OCR {path.name}: page {page} of {pages} read", file=sys.stderr, flush=True)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -45,7 +50,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     service = _service(args)
     bar = tqdm(total=len(files), desc="ingesting", unit="file", disable=args.json or not sys.stderr.isatty())
     indexing = tqdm(desc="indexing", unit="doc", disable=args.json or not sys.stderr.isatty())
-    reports = service.ingest(files, on_file=lambda _: bar.update(), on_indexed=lambda _: indexing.update())
+    reports = service.ingest(
+        files, on_file=lambda _: bar.update(), on_indexed=lambda _: indexing.update(), on_page=_ocr_progress
+    )
     bar.close()
     indexing.close()
     if args.json:

@@ -61,9 +61,10 @@ class VnPolicy:
         paths: Iterable[Path],
         on_file: Callable[[FileReport], None] | None = None,
         on_indexed: Callable[[Document], None] | None = None,
+        on_page: Callable[[Path, int, int], None] | None = None,
     ) -> list[FileReport]:
         with self._write_lock:
-            reports = ingest_paths(paths, self.store, on_file)
+            reports = ingest_paths(paths, self.store, on_file, on_page)
             self._reindex(on_indexed)
         return reports
 

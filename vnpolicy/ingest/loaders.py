@@ -1,13 +1,20 @@
-"""Turn a .txt, .docx or .pdf file into its text, or fail with one sentence that says why."""
+"""Turn a .txt, .docx or .pdf file into its text, or fail with one sentence that says why.
+
+A PDF's pages are joined with a form feed (`PAGE_BREAK`), so clauses know their page; its pages without a
+text layer are read by OCR (`ingest.ocr`).
+"""
 
 from __future__ import annotations
 
 import io
 import os
+import subprocess
 import unicodedata
 from pathlib import Path
 
 from vnpolicy.ingest.legacy_encodings import convert_legacy
+from vnpolicy.ingest.models import PAGE_BREAK
+from vnpolicy.ingest.ocr import OcrUnavailable, PageProgress, ocr_pages
 
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf")
 
@@ -90,7 +97,10 @@ def _docx_text(data: bytes) -> str:
     return "\n\n".join(block for block in blocks)
 
 
-def _pdf_text(data: bytes) -> str:
+MIN_PAGE_LETTERS = 20  # a page with fewer letters in its text layer is a scan (perhaps with a stamped number)
+
+
+def _pdf_text(data: bytes, on_page: PageProgress | None = None) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -101,9 +111,19 @@ def _pdf_text(data: bytes) -> str:
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError):
         raise IngestError("this is not a readable PDF file") from None
-    text = "\n\n".join(pages)
+    scanned = [index for index, page in enumerate(pages) if sum(ch.isalpha() for ch in page) < MIN_PAGE_LETTERS]
+    if scanned:
+        try:
+            for index, text in ocr_pages(data, scanned, len(pages), on_page).items():
+                pages[index] = text
+        except OcrUnavailable as reason:
+            if len(scanned) == len(pages):
+                raise NoTextLayer(f"the PDF has no text layer and cannot be read by OCR: {reason}") from None
+        except (RuntimeError, subprocess.TimeoutExpired) as error:
+            raise IngestError(f"OCR of the PDF's scanned pages failed ({error})") from None
+    text = f"\n{PAGE_BREAK}\n".join(page.strip("\n") for page in pages)
     if not any(ch.isalnum() for ch in text):
-        raise NoTextLayer("the PDF has no text layer — run OCR first")
+        raise NoTextLayer("the PDF has no text layer and OCR found no text on its page images")
     return text
 
 
@@ -115,8 +135,8 @@ def check_size(size: int) -> None:
         )
 
 
-def load_bytes(name: str, data: bytes) -> str:
-    """The text of a file given by name (for its type) and content."""
+def load_bytes(name: str, data: bytes, on_page: PageProgress | None = None) -> str:
+    """The text of a file given by name (for its type) and content; `on_page` follows the OCR of scans."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnsupportedFileType(
@@ -128,7 +148,7 @@ def load_bytes(name: str, data: bytes) -> str:
     if suffix == ".docx":
         text = _docx_text(data)
     elif suffix == ".pdf":
-        text = _pdf_text(data)
+        text = _pdf_text(data, on_page)
     else:
         text = decode_text(data)
         if _looks_binary(text):
@@ -138,10 +158,10 @@ def load_bytes(name: str, data: bytes) -> str:
     return convert_legacy(text)[0]  # text typed in a TCVN3 or VNI font, in any container
 
 
-def load_path(path: Path) -> str:
+def load_path(path: Path, on_page: PageProgress | None = None) -> str:
     if not path.exists():
         raise IngestError(f"{path} does not exist")
     if not path.is_file():
         raise IngestError(f"{path} is not a file")
     check_size(path.stat().st_size)  # refuse before reading a huge file into memory
-    return load_bytes(path.name, path.read_bytes())
+    return load_bytes(path.name, path.read_bytes(), on_page)

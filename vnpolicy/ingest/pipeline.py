@@ -14,6 +14,7 @@ from vnpolicy.ingest.loaders import SUPPORTED_SUFFIXES, IngestError, load_bytes,
 from vnpolicy.ingest.metadata import apply_sidecar, extract_metadata
 from vnpolicy.ingest.models import Document
 from vnpolicy.ingest.normalize import clean_line, to_nfc
+from vnpolicy.ingest.ocr import PageProgress
 from vnpolicy.ingest.restore import restore_clauses
 from vnpolicy.ingest.store import Store
 
@@ -80,8 +81,8 @@ def read_sidecar(path: Path) -> dict | None:
     return overrides
 
 
-def parse_path(path: Path) -> Document:
-    return parse_text(load_path(path), path.name, read_sidecar(path))
+def parse_path(path: Path, on_page: PageProgress | None = None) -> Document:
+    return parse_text(load_path(path, on_page), path.name, read_sidecar(path))
 
 
 def parse_upload(name: str, data: bytes) -> Document:
@@ -122,13 +123,20 @@ def store_document(store: Store, document: Document) -> FileReport:
 
 
 def ingest_paths(
-    paths: Iterable[Path], store: Store, on_file: Callable[[FileReport], None] | None = None
+    paths: Iterable[Path],
+    store: Store,
+    on_file: Callable[[FileReport], None] | None = None,
+    on_page: Callable[[Path, int, int], None] | None = None,
 ) -> list[FileReport]:
-    """Ingest every file; one bad file fails alone (its report says why) and the batch goes on."""
+    """Ingest every file; one bad file fails alone (its report says why) and the batch goes on.
+
+    `on_page(path, page, pages)` is called as each scanned page of a PDF has been read by OCR.
+    """
     reports = []
     for path in expand_paths(paths):
         try:
-            report = store_document(store, parse_path(path))
+            progress = (lambda page, pages, path=path: on_page(path, page, pages)) if on_page else None
+            report = store_document(store, parse_path(path, progress))
             report.path = str(path)
         except IngestError as error:
             report = FileReport(str(path), "failed", error=str(error))
