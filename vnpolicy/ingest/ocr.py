@@ -46,7 +46,7 @@ def check_available() -> None:
         raise OcrUnavailable("Tesseract's Vietnamese model is not installed (Debian package tesseract-ocr-vie)")
 
 
-def _page_pngs(pdf: bytes, indexes: Sequence[int]) -> Iterator[bytes]:
+def page_pngs(pdf: bytes, indexes: Sequence[int]) -> Iterator[bytes]:
     """The pages rendered one after the other (PDFium must not be called from several threads)."""
     import pypdfium2 as pdfium
 
@@ -61,8 +61,9 @@ def _page_pngs(pdf: bytes, indexes: Sequence[int]) -> Iterator[bytes]:
         document.close()
 
 
-def _tesseract(png: bytes) -> str:
-    environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+def read_page(png: bytes, threads: int | None = 1) -> str:
+    """Tesseract's text of one page image; `threads=None` lets Tesseract use as many as it likes."""
+    environment = {**os.environ, "OMP_THREAD_LIMIT": str(threads)} if threads else dict(os.environ)
     result = subprocess.run(
         ["tesseract", "stdin", "stdout", "-l", LANGUAGE, "--dpi", str(RENDER_DPI)],
         input=png, capture_output=True, timeout=PAGE_TIMEOUT_SECONDS, env=environment,
@@ -97,8 +98,8 @@ def ocr_pages(
             if on_page:
                 on_page(index + 1, page_count)
 
-        for index, png in zip(indexes, _page_pngs(pdf, indexes), strict=True):
-            pending.append((index, pool.submit(_tesseract, png)))
+        for index, png in zip(indexes, page_pngs(pdf, indexes), strict=True):
+            pending.append((index, pool.submit(read_page, png)))
             if len(pending) > workers:  # render ahead of the readers by one page each, no more
                 finish_oldest()
         while pending:
