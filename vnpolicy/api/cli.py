@@ -46,7 +46,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"vnpolicy: {path} does not exist", file=sys.stderr)
     files = list(expand_paths([p for p in paths if p.exists()]))
     if not files:
-        return _fail("nothing to ingest: no .txt, .docx or .pdf file found in the paths given")
+        return _fail("nothing to ingest: no .txt, .docx, .doc or .pdf file found in the paths given")
     service = _service(args)
     bar = tqdm(total=len(files), desc="ingesting", unit="file", disable=args.json or not sys.stderr.isatty())
     indexing = tqdm(desc="indexing", unit="doc", disable=args.json or not sys.stderr.isatty())
@@ -217,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--home", help="data directory (default: $VNPOLICY_HOME or ~/.local/share/vnpolicy)")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    ingest = commands.add_parser("ingest", help="ingest and index .txt, .docx and .pdf files or folders")
+    ingest = commands.add_parser("ingest", help="ingest and index .txt, .docx, .doc and .pdf files or folders")
     ingest.add_argument("paths", nargs="+")
     ingest.add_argument("--json", action="store_true", help="print the per-file report as JSON")
     ingest.set_defaults(run=cmd_ingest)

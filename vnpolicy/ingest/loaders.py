@@ -1,14 +1,17 @@
-"""Turn a .txt, .docx or .pdf file into its text, or fail with one sentence that says why.
+"""Turn a .txt, .docx, .doc or .pdf file into its text, or fail with one sentence that says why.
 
 A PDF's pages are joined with a form feed (`PAGE_BREAK`), so clauses know their page; its pages without a
-text layer are read by OCR (`ingest.ocr`).
+text layer are read by OCR (`ingest.ocr`). A Word 97–2003 .doc is read by `antiword` (Debian), or by
+`catdoc` when antiword cannot read it. Text typed in a TCVN3 or VNI font is converted, whatever the container.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
+import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -16,7 +19,7 @@ from vnpolicy.ingest.legacy_encodings import convert_legacy
 from vnpolicy.ingest.models import PAGE_BREAK
 from vnpolicy.ingest.ocr import OcrUnavailable, PageProgress, ocr_pages
 
-SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".docx", ".doc", ".pdf")
 
 
 class IngestError(Exception):
@@ -97,6 +100,32 @@ def _docx_text(data: bytes) -> str:
     return "\n\n".join(block for block in blocks)
 
 
+# Word 97–2003 readers, best first: antiword keeps each paragraph on one line (-w 0) and writes UTF-8.
+_DOC_READERS = (("antiword", "-m", "UTF-8.txt", "-w", "0"), ("catdoc", "-d", "utf-8", "-w"))
+DOC_TIMEOUT_SECONDS = 120
+_OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of every Word 97–2003 file
+
+
+def _doc_text(data: bytes) -> str:
+    if not data.startswith(_OLE2_SIGNATURE):  # catdoc would print any other file as if it were text
+        raise IngestError("this is not a readable Word 97–2003 .doc file (save it as .docx and ingest it again)")
+    installed = [reader for reader in _DOC_READERS if shutil.which(reader[0])]
+    if not installed:
+        raise IngestError(".doc files need antiword or catdoc, and neither is installed (scripts/setup.sh does it)")
+    with tempfile.NamedTemporaryFile(suffix=".doc") as handle:  # both programs read a named file only
+        handle.write(data)
+        handle.flush()
+        for reader in installed:
+            try:
+                result = subprocess.run([*reader, handle.name], capture_output=True, timeout=DOC_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                continue
+            text = result.stdout.decode("utf-8", errors="replace")
+            if result.returncode == 0 and any(ch.isalnum() for ch in text):
+                return text
+    raise IngestError("this is not a readable Word 97–2003 .doc file (save it as .docx and ingest it again)")
+
+
 MIN_PAGE_LETTERS = 20  # a page with fewer letters in its text layer is a scan (perhaps with a stamped number)
 
 
@@ -147,6 +176,8 @@ def load_bytes(name: str, data: bytes, on_page: PageProgress | None = None) -> s
         raise IngestError("the file is empty")
     if suffix == ".docx":
         text = _docx_text(data)
+    elif suffix == ".doc":
+        text = _doc_text(data)
     elif suffix == ".pdf":
         text = _pdf_text(data, on_page)
     else:
