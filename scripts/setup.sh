@@ -13,7 +13,7 @@ command -v tesseract >/dev/null || missing+=(tesseract-ocr)
 command -v antiword >/dev/null || missing+=(antiword)
 command -v catdoc >/dev/null || missing+=(catdoc)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
-# The tests also write Word 97 .doc files, with LibreOffice Writer (headless, no GUI: about 150 MB).
+# The tests also write Word 97 .doc files, with LibreOffice Writer (headless, no GUI: about 200 MB installed).
 if [ "${1:-}" = "test" ]; then command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui); fi
 if [ ${#missing[@]} -gt 0 ]; then
     if command -v apt-get >/dev/null; then

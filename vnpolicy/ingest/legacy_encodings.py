@@ -1,10 +1,15 @@
-"""Vietnamese typed in the pre-Unicode fonts, TCVN3 (ABC, ".VnTime") and VNI ("VNI-Times"), to Unicode.
+"""Vietnamese typed in the pre-Unicode encodings, TCVN3 (ABC, ".VnTime"), VNI ("VNI-Times") and VISCII
+(RFC 1456), to Unicode.
 
-Such text reaches vnpolicy in two ways: a file of 8-bit bytes (which is not UTF-8; read as Windows-1252),
-or Unicode text whose characters are the font's code points read as Windows-1252 — what a .docx typed
-in a legacy font holds ("B¸o c¸o" for "Báo cáo" in TCVN3, "Baùo caùo" in VNI). Detection counts the
-characters or pairs only that encoding uses, among words of letters; the text is converted when they
-are frequent and Unicode Vietnamese letters are absent.
+Such text reaches vnpolicy in two ways: a file of 8-bit bytes (which is not UTF-8; read by `read_8bit`:
+Windows-1252, and Latin-1 for the five bytes Windows-1252 leaves undefined), or Unicode text whose
+characters are the font's code points read as Windows-1252 — what a .docx typed in a legacy font holds
+("B¸o c¸o" for "Báo cáo" in TCVN3, "Baùo caùo" in VNI). Detection counts the characters or pairs only
+that encoding uses, among words of letters; the text is converted when they are frequent and Unicode
+Vietnamese letters are absent, by the encoding whose conversion reads best as Vietnamese syllables.
+
+The TCVN3 table agrees with glibc's TCVN5712-1 charmap on every byte it maps (TCVN3 is that standard's
+VN3 subset: lower-case letters and the plain capitals Ă Â Ê Ô Ơ Ư Đ); the VISCII table is glibc's VISCII.
 """
 
 from __future__ import annotations
@@ -31,6 +36,32 @@ _VNI_SINGLE = {"ñ": "đ", "Ñ": "Đ", "ô": "ơ", "Ô": "Ơ", "ö": "ư", "Ö":
 _VNI_PAIR = re.compile(r"([aAeEoOyYuUöÖôÔ])([âÂêÊùøûõïÙØÛÕÏáàåãäÁÀÅÃÄéèúüëÉÈÚÜË])?|[ñÑæÆóÓòÒ]")
 _TCVN3_SIGNS = set("¸µ¶·¹¾»¼½ÆÊÇÈÉË®§ÐÌÎÏÑÕÒÓÔÖÝ×ØÜÞãßáâä«èåæçé¬íêëìîóïñòô\xadøõö÷ùýúûüþ")
 _VNI_SIGNS = re.compile(r"[aeoyuöô](?:[ùøûõï]|[âê][áàåãä]?)|ñ|ö", re.I)
+# VISCII: all 134 precomposed letters, one byte each: bytes 0x80–0xFF, and six C0 control codes.
+_VISCII_HIGH = (
+    "ẠẮẰẶẤẦẨẬẼẸẾỀỂỄỆỐỒỔỖỘỢỚỜỞỊỎỌỈỦŨỤỲÕắằặấầẩậẽẹếềểễệốồổỗỠƠộờởịỰỨỪỬơớƯÀÁÂÃẢĂẳẵÈÉÊẺÌÍĨỳĐứÒÓÔạỷừửÙÚỹỵÝỡưàáâãảăữẫèéêẻìíĩỉđựòóôõỏọụùúũủýợỮ"
+)
+_VISCII_BYTES = {0x02: "Ẳ", 0x05: "Ẵ", 0x06: "Ẫ", 0x14: "Ỷ", 0x19: "Ỹ", 0x1E: "Ỵ"} | {
+    0x80 + index: letter for index, letter in enumerate(_VISCII_HIGH)
+}
+
+
+def read_8bit(data: bytes) -> str:
+    """Bytes as Windows-1252 shows them (Latin-1 for its five undefined bytes): the one reading of 8-bit
+    text from which the bytes, and so any legacy encoding, can be recovered."""
+    return "".join(chr(byte) if 0x80 <= byte <= 0x9F and byte in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+                   else bytes([byte]).decode("cp1252") for byte in data)
+
+
+def _byte_readings(byte: int) -> set[str]:
+    readings = {chr(byte)}
+    if 0x80 <= byte <= 0x9F and byte not in (0x81, 0x8D, 0x8F, 0x90, 0x9D):
+        readings.add(bytes([byte]).decode("cp1252"))
+    return readings
+
+
+# Keyed by both readings of a byte 0x80–0x9F: a .docx in a VISCII font may hold either.
+_VISCII = {reading: letter for byte, letter in _VISCII_BYTES.items() for reading in _byte_readings(byte)}
+_VISCII_SIGNS = {reading for reading, letter in _VISCII.items() if reading != letter and reading.isprintable()}
 _VIETNAMESE_LETTERS = re.compile("[ăđĩũơưạ-ỹ]", re.I)  # letters no legacy font's Windows-1252 reading has
 _WORD = re.compile(r"\S+")
 MIN_SHARE = 0.15  # of words carrying a sign of the encoding
@@ -52,15 +83,17 @@ def _syllable_share(text: str) -> float:
 
 
 def detect(text: str) -> str | None:
-    """"tcvn3", "vni" or None (Unicode, or not Vietnamese): the encoding whose conversion reads best."""
+    """"tcvn3", "vni", "viscii" or None (Unicode, or not Vietnamese): the encoding whose conversion reads best."""
     if len(_VIETNAMESE_LETTERS.findall(text)) > len(text) / 200:
         return None  # already Unicode Vietnamese
-    signs = (("tcvn3", _TCVN3_SIGNS), ("vni", _VNI_SIGNS))
+    signs = (("tcvn3", _TCVN3_SIGNS), ("vni", _VNI_SIGNS), ("viscii", _VISCII_SIGNS))
     candidates = [name for name, found in signs if _share(text, found) >= MIN_SHARE]
     if not candidates:
         return None
     sample = text[:20000]
-    return max(candidates, key=lambda name: _syllable_share(to_unicode(sample, name)))
+    best = max(candidates, key=lambda name: _syllable_share(to_unicode(sample, name)))
+    # French or German text in Windows-1252 has signs too; only a conversion that reads better is one
+    return best if _syllable_share(to_unicode(sample, best)) > _syllable_share(sample) else None
 
 
 def _tcvn3_line(line: str) -> str:
@@ -104,6 +137,8 @@ def _vni_word(word: str) -> str:
 def to_unicode(text: str, encoding: str) -> str:
     if encoding == "tcvn3":
         return "".join(_tcvn3_line(line) for line in text.splitlines(keepends=True))
+    if encoding == "viscii":
+        return "".join(_VISCII.get(ch, ch) for ch in text)
     return _WORD.sub(lambda m: _vni_word(m.group()), text)
 
 
@@ -143,6 +178,12 @@ def to_vni(text: str) -> str:
             piece = base + _VNI_TONE_OUT.get(tone, "")
         out.append(piece.upper() if upper else piece)
     return "".join(out)
+
+
+def to_viscii(text: str) -> str:
+    """Unicode as 8-bit VISCII text reads (`read_8bit`)."""
+    reverse = {letter: chr(byte) for byte, letter in _VISCII_BYTES.items()}
+    return "".join(reverse.get(ch, ch) for ch in unicodedata.normalize("NFC", text))
 
 
 def convert_legacy(text: str) -> tuple[str, str | None]:

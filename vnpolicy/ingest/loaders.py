@@ -15,7 +15,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from vnpolicy.ingest.legacy_encodings import convert_legacy
+from vnpolicy.ingest.legacy_encodings import convert_legacy, read_8bit
 from vnpolicy.ingest.models import PAGE_BREAK
 from vnpolicy.ingest.ocr import OcrUnavailable, PageProgress, ocr_pages
 
@@ -77,7 +77,7 @@ def decode_text(data: bytes) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
-        legacy, found = convert_legacy(data.decode("cp1252", errors="replace"))  # an 8-bit TCVN3/VNI file
+        legacy, found = convert_legacy(read_8bit(data))  # an 8-bit TCVN3, VNI or VISCII file
         if found:
             return legacy
         raise IngestError(
