@@ -27,13 +27,15 @@ _TCVN3 = dict(zip(
     "áàảãạăắằẳẵặâấầẩẫậđĐéèẻẽẹêếềểễệíìỉĩịóòỏõọôốồổỗộơớờởỡợúùủũụưứừửữựýỳỷỹỵĂÂÊÔƠƯ",
     strict=True,
 ))
-# VNI: a base letter followed by one or two mark characters; đ, ơ, ư and some i's are single characters.
+# VNI: a base letter followed by one or two mark characters; đ, ơ, ư, ỉ, ĩ, ị and ỵ are single characters
+# (as in the VNI tables of xvnkb's vni.h and of the vietnamese-conversion package, which agree).
 _VNI_MARKS = {"ù": "\u0301", "ø": "\u0300", "û": "\u0309", "õ": "\u0303", "ï": "\u0323"}
 _VNI_HAT_TONE = {"á": "\u0301", "à": "\u0300", "å": "\u0309", "ã": "\u0303", "ä": "\u0323"}  # after â/ê/ô
 _VNI_BREVE_TONE = {"é": "\u0301", "è": "\u0300", "ú": "\u0309", "ü": "\u0303", "ë": "\u0323"}  # after ă
 _VNI_SINGLE = {"ñ": "đ", "Ñ": "Đ", "ô": "ơ", "Ô": "Ơ", "ö": "ư", "Ö": "Ư", "æ": "ỉ", "Æ": "Ỉ", "ó": "ĩ", "Ó": "Ĩ",
-               "ò": "ị", "Ò": "Ị"}
-_VNI_PAIR = re.compile(r"([aAeEoOyYuUöÖôÔ])([âÂêÊùøûõïÙØÛÕÏáàåãäÁÀÅÃÄéèúüëÉÈÚÜË])?|[ñÑæÆóÓòÒ]")
+               "ò": "ị", "Ò": "Ị",
+               "î": "ỵ", "Î": "Ỵ"}
+_VNI_PAIR = re.compile(r"([aAeEoOyYuUöÖôÔ])([âÂêÊùøûõïÙØÛÕÏáàåãäÁÀÅÃÄéèúüëÉÈÚÜË])?|[ñÑæÆóÓòÒîÎ]")
 _TCVN3_SIGNS = set("¸µ¶·¹¾»¼½ÆÊÇÈÉË®§ÐÌÎÏÑÕÒÓÔÖÝ×ØÜÞãßáâä«èåæçé¬íêëìîóïñòô\xadøõö÷ùýúûüþ")
 _VNI_SIGNS = re.compile(r"[aeoyuöô](?:[ùøûõï]|[âê][áàåãä]?)|ñ|ö", re.I)
 # VISCII: all 134 precomposed letters, one byte each: bytes 0x80–0xFF, and six C0 control codes.
@@ -105,7 +107,11 @@ def _tcvn3_line(line: str) -> str:
 
 
 def _tcvn3_word(word: str) -> str:
+    """A word in capitals whose toned letters came out lower-case ("HOá", "TRÞ") in capitals."""
     letters = [ch for ch in word if ch.isalpha()]
+    plain = [ch for ch in letters if ch.isascii()]  # letters TCVN3 left as they were: their case is true
+    if len(letters) >= 2 and len(plain) >= 2 and all(ch.isupper() for ch in plain):
+        return word.upper()
     if len(letters) >= 2 and sum(ch.isupper() for ch in letters) >= len(letters) - 1 and letters[-1].isupper():
         return word.upper()
     return word
@@ -151,7 +157,7 @@ def to_tcvn3(text: str) -> str:
 _VNI_TONE_OUT = {v: k for k, v in _VNI_MARKS.items()}
 _VNI_HAT_TONE_OUT = {v: k for k, v in _VNI_HAT_TONE.items()}
 _VNI_BREVE_TONE_OUT = {v: k for k, v in _VNI_BREVE_TONE.items()}
-_VNI_SINGLE_OUT = {"đ": "ñ", "ơ": "ô", "ư": "ö", "í": "í", "ì": "ì", "ỉ": "æ", "ĩ": "ó", "ị": "ò"}
+_VNI_SINGLE_OUT = {"đ": "ñ", "ơ": "ô", "ư": "ö", "í": "í", "ì": "ì", "ỉ": "æ", "ĩ": "ó", "ị": "ò", "ỵ": "î"}
 
 
 def to_vni(text: str) -> str:
