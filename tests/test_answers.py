@@ -142,3 +142,16 @@ def test_a_quote_is_dropped_when_the_stored_text_no_longer_gives_its_clause(samp
     shifted = "x" + text  # the same document with one more character in front: offsets now point elsewhere
     assert not verified(shifted, hit, hit.start, hit.end)
     assert not verified(text, hit, hit.start - 5, hit.end)  # outside the clause
+
+
+def test_a_citation_of_ocr_text_carries_its_restored_reading_beside_the_verbatim_quote(sample_service) -> None:
+    answer = answer_question(sample_service, "Kiên Giang có kế hoạch đầu tư đường cao tốc nào?")
+    ocr = [citation for citation in answer.citations if citation.source_name.startswith("003_")]
+    assert ocr, [citation.source_name for citation in answer.citations]
+    for citation in ocr:
+        original = sample_service.store.document(citation.document_id, with_clauses=False).text
+        assert citation.quote == original[citation.start : citation.end]  # the quote stays the printed text
+        assert citation.restored_text and citation.restored_text != citation.quote
+    assert any("cao tốc" in citation.restored_text for citation in ocr)
+    clean = [citation for citation in answer.citations if not citation.source_name.startswith("003_")]
+    assert all(citation.restored_text is None for citation in clean)

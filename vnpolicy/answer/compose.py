@@ -47,6 +47,10 @@ class Citation:
     start: int
     end: int
     related: bool = False  # a nearest clause shown when nothing supports the question
+    # The restored reading of the whole clause when its text is OCR-damaged or unaccented (shown beside the
+    # verbatim quote as "OCR text, restored reading: …"); None for clean text.
+    restored_text: str | None = None
+    page: int | None = None  # the page of a paged source (PDF) the clause starts on
 
 
 @dataclass
@@ -100,6 +104,7 @@ def compose(
             document_title=hit.document_title, document_number=hit.document_number, source_name=hit.source_name,
             province=hit.province, province_current=hit.province_current, date=hit.date, path=hit.path,
             trail=hit.trail, quote=quote, start=start, end=end, related=is_related,
+            restored_text=hit.restored_text, page=hit.page,
         )
         citations.append(citation)
         return citation

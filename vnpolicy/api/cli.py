@@ -133,7 +133,10 @@ def _print_answer(answer) -> None:
         where = " › ".join(filter(None, [citation.province, citation.document_number or citation.source_name,
                                          citation.path]))
         quote = " ".join(citation.quote.split())  # the terminal shows page breaks inside a quote as spaces
-        print(f"[{citation.n}] {where}  (ký tự {citation.start}–{citation.end})\n    {quote}")
+        page = f"trang {citation.page}, " if citation.page else ""
+        print(f"[{citation.n}] {where}  ({page}ký tự {citation.start}–{citation.end})\n    {quote}")
+        if citation.restored_text:
+            print(f"    OCR text, restored reading: {citation.restored_text}")
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
