@@ -31,6 +31,24 @@ def test_tone_check_leaves_clean_text_alone_and_fixes_a_wrong_tone() -> None:
     assert restore_text(clean, TONES).changed == 0
 
 
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [  # tone marks misread by a real OCR of a scanned Lào Cai resolution (more-documents 005)
+        ("TÍNH ỦY LÀO CAI", "TỈNH ỦY LÀO CAI"),
+        ("góp phần thúc đầy tăng trưởng kinh tế", "góp phần thúc đẩy tăng trưởng kinh tế"),
+        ("chuyển dịch cơ cầu kinh tế và giải quyết việc làm", "chuyển dịch cơ cấu kinh tế và giải quyết việc làm"),
+        ("Trước yêu cầu phát triên trong giai đoạn mới", "Trước yêu cầu phát triển trong giai đoạn mới"),
+    ],
+)
+def test_tone_misreadings_in_accented_text_are_put_right(printed: str, expected: str) -> None:
+    assert restore_text(printed, TONES).text == expected
+
+
+def test_proper_names_keep_their_printed_tones() -> None:
+    printed = "phát triển du lịch đèo Mã Pì Lèng và xã Ia Tun"
+    assert restore_text(printed, TONES).changed == 0
+
+
 def test_detection_per_document() -> None:
     assert assess(OCR_DOCUMENT.read_text(encoding="utf-8")).state == "ocr"
     assert assess(ACCENTED.read_text(encoding="utf-8")).state == "accented"

@@ -21,7 +21,7 @@ from vnpolicy.ingest.store import Store
 SIDECAR_SUFFIX = ".meta.json"
 # Bump when splitting or metadata extraction changes: stored documents parsed by an older version
 # are parsed again on their next ingestion instead of being skipped as unchanged.
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"  # 5: page numbers, tone misreadings
 MIN_CLAUSES_EXPECTED = 5
 _REPORTED_FIELDS = ("province", "doc_type", "number", "date", "title")
 
