@@ -15,5 +15,5 @@ fi
 .venv/bin/vnpolicy ingest data/sample
 .venv/bin/vnpolicy documents
 [ -n "${VNPOLICY_API_KEY:-}" ] || echo "API key for writes (header X-API-Key): in $KEY_FILE"
-echo "Open http://${HOST:-127.0.0.1}:${PORT:-8000}/ (chat) or /docs (API)"
+# serve prints "Open http://…" once the index is loaded and /health answers 200.
 exec .venv/bin/vnpolicy serve --host "${HOST:-127.0.0.1}" --port "${PORT:-8000}"

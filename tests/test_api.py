@@ -128,11 +128,18 @@ def top_document(client: httpx.Client, query: str) -> str | None:
 
 def test_health_says_loading_until_the_index_is_loaded_then_counts(server, client, sample_counts) -> None:
     *before, ready = server.startup
-    assert all(answer == {"status_code": 503, "status": "loading"} for answer in before)
+    # while loading, /health says what it is waiting for
+    assert all(answer["status_code"] == 503 and answer["status"] == "loading" for answer in before)
+    assert all(answer["detail"].startswith(("starting", "loading")) for answer in before), before
     documents, clauses = sample_counts
     assert ready["status_code"] == 200 and ready["status"] == "ok"
     assert (ready["documents"], ready["clauses"]) == (documents, clauses)
-    assert client.get("/health").json()["indexed_clauses"] <= clauses
+    # one clause count, the difference explained
+    health = client.get("/health").json()
+    assert health["indexed_clauses"] + sum(health["not_indexed"].values()) == clauses
+    assert health["clause_note"].startswith(f"{clauses} clauses, {health['indexed_clauses']} indexed")
+    listed = client.get("/api/documents").json()
+    assert sum(doc["indexed_clauses"] for doc in listed) == health["indexed_clauses"]
 
 
 def test_concurrent_first_searches_on_a_new_server_all_succeed(server) -> None:
@@ -159,10 +166,9 @@ class _LoadsOnSignal:
     def __getattr__(self, name: str):
         return getattr(self._service, name)
 
-    @property
-    def retriever(self):
+    def open(self) -> bool:
         self._loaded.wait(60)
-        return self._service.retriever
+        return self._service.open()
 
 
 def test_requests_get_503_while_the_index_loads(sample_service) -> None:
@@ -171,7 +177,7 @@ def test_requests_get_503_while_the_index_loads(sample_service) -> None:
     loaded = threading.Event()
     with threaded_server(create_app(_LoadsOnSignal(sample_service, loaded))) as base_url:
         response = httpx.get(f"{base_url}/health")
-        assert response.status_code == 503 and response.json() == {"status": "loading"}
+        assert response.status_code == 503 and response.json()["status"] == "loading"
         assert_error(httpx.get(f"{base_url}/api/search", params={"q": OFFSHORE_WIND}), 503, "loading")
         assert_error(httpx.get(f"{base_url}/api/documents"), 503, "loading")
         loaded.set()
@@ -364,9 +370,16 @@ def test_export_jsonl_has_one_hit_per_line_and_defaults_to_100(client) -> None:
 # --- documents, clauses, facets ----------------------------------------------------------------------
 
 
+def listed_summary(document) -> dict:
+    """A document as the API lists it: its summary and how many of its clauses search covers."""
+    from vnpolicy.index.retriever import ClauseCounts
+
+    return {**document.summary(), "indexed_clauses": ClauseCounts.of([document]).indexed}
+
+
 def test_documents_list_summaries_with_clause_counts(client, sample_documents) -> None:
     listed = client.get("/api/documents").json()
-    expected = {doc.id: doc.summary() for doc in sample_documents.values()}
+    expected = {doc.id: listed_summary(doc) for doc in sample_documents.values()}
     assert {doc["id"] for doc in listed} == set(expected)
     for doc in listed:
         assert doc == expected[doc["id"]]
@@ -396,7 +409,8 @@ def test_clause_context_has_trail_parent_neighbours_document_and_offsets(client,
     assert body["parent"]["id"] == clause.parent_id == body["ancestors"][-1]["id"]
     assert body["previous"]["id"] == document.clauses[position - 1].id
     assert body["next"]["id"] == document.clauses[position + 1].id
-    assert body["document"] == document.summary() and "text" not in body["document"]
+    assert body["document"] == listed_summary(document) and "text" not in body["document"]
+    assert body["source_line"].endswith(f"Bến Tre (nay thuộc tỉnh Vĩnh Long) · mục {clause.path}")
     assert body["offsets"] == {
         "start": clause.start, "end": clause.end, "source_text": document.text[clause.start : clause.end]
     }
@@ -588,7 +602,7 @@ def test_ask_answers_with_provinces_and_verified_citations(client) -> None:
 
 
 def test_ask_stream_sends_citations_first_then_the_text(client) -> None:
-    question = {"question": "Which provinces plan new airports?"}
+    question = {"question": "Những tỉnh nào có kế hoạch đầu tư cảng hàng không?"}  # English: see test_answers
     with client.stream("POST", "/api/ask/stream", json=question) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")

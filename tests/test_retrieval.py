@@ -177,12 +177,15 @@ def test_a_process_killed_while_writing_the_index_leaves_the_previous_one_usable
     crashed = subprocess.run([sys.executable, "-c", CRASHING_INGEST, str(tmp_path), str(sample_file("004"))], env=env)
     assert crashed.returncode == -9
 
-    # The pointer still names the snapshot of the first document, and it reads back whole.
+    # The store has committed; the pointer still names the snapshot of the first document, which reads back whole.
     monkeypatch.setenv("VNPOLICY_MODEL", env["VNPOLICY_MODEL"])
     service = VnPolicy(tmp_path)
     manager = service.indexes
-    previous = manager._load_snapshot(manager._current(), [service.store.documents()[0]])
-    assert previous is not None and previous.search("Cảng hàng không Măng Đen", k=1)
-    # A restart completes the interrupted write: both documents are searchable.
+    checked = manager._checked(manager._current())
+    assert checked is not None
+    previous = checked[1]
+    assert len(previous.table.documents) == 1 and previous.search("Cảng hàng không Măng Đen", k=1)
+    # A restart adopts the complete snapshot the write left (rolls forward): both documents, nothing rebuilt.
+    assert service.open() is True and manager.repairs == []
     provinces = {hit.province for hit in service.search("phát triển hạ tầng đô thị", k=50)}
     assert provinces == {"Kon Tum", "Trà Vinh"}

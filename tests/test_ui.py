@@ -131,12 +131,22 @@ class Page:
         self.base_url = base_url
         self.errors: list[str] = []
         self.requests: list[str] = []
+        self.blocked: list[str] = []  # refused by the page's Content-Security-Policy: never sent
         page.on("pageerror", lambda error: self.errors.append(str(error)))
         page.on("request", lambda request: self.requests.append(request.url))
+        page.on(
+            "requestfailed",
+            lambda request: self.blocked.append(request.url) if "csp" in (request.failure or "").lower() else None,
+        )
 
-    def open(self, path: str = "/") -> None:
+    def open(self, path: str = "/", ready: bool = True) -> None:
+        """Go to `path`; with `ready`, wait until the page says the server is ready (Gửi enabled)."""
+        from playwright.sync_api import expect
+
         self.page.goto(self.base_url + path)
-        self.page.wait_for_load_state("networkidle")
+        if ready:
+            expect(self.page.get_by_role("button", name="Gửi", exact=True)).to_be_enabled()
+            self.page.wait_for_load_state("networkidle")
 
     def ask(self, question: str, *, submit: str = "enter"):
         """Type a question, send it, wait until its answer is finished; the answer's <li>."""
@@ -161,7 +171,10 @@ class Page:
 
     def assert_clean(self) -> None:
         assert self.errors == [], f"uncaught errors in the page: {self.errors}"
-        outside = [url for url in self.requests if not url.startswith((self.base_url, "data:", "blob:"))]
+        outside = [
+            url for url in self.requests
+            if not url.startswith((self.base_url, "data:", "blob:")) and url not in self.blocked
+        ]
         assert outside == [], f"the page requested resources from elsewhere: {outside}"
 
 
@@ -169,11 +182,13 @@ class Page:
 def open_page(browser, ui_server):
     contexts = []
 
-    def make(viewport: dict = DESKTOP, path: str = "/") -> Page:
+    def make(viewport: dict = DESKTOP, path: str | None = "/") -> Page:
+        """A page on `path` (None: not opened yet, e.g. to route requests first)."""
         context = browser.new_context(viewport=viewport, locale="vi-VN")
         contexts.append(context)
         page = Page(context.new_page(), ui_server.base_url)
-        page.open(path)
+        if path is not None:
+            page.open(path)
         return page
 
     yield make
@@ -209,7 +224,11 @@ def sse(*events: tuple[str, dict], newline: str = "\n") -> str:
 
 @pytest.fixture(scope="session")
 def hydro_citation(ui_server) -> dict:
-    """A citation (as /api/ask/stream sends it) of the Bến Tre clause on green hydrogen, quoting a sub-span."""
+    """A citation (as /api/ask/stream sends it) of the Bến Tre clause on green hydrogen, quoting a sub-span;
+    its display fields come from the same functions the answers use."""
+    from vnpolicy.answer.quotes import display_span
+    from vnpolicy.answer.sources import source_line
+
     with ui_server.client() as client:
         documents = client.get("/api/documents").json()
         document = next(d for d in documents if d["province"] == "Bến Tre")
@@ -218,11 +237,18 @@ def hydro_citation(ui_server) -> dict:
     text = detail["text"]
     start = text.index("phát triển dự án Khu tổ hợp hydro xanh", clause["start"])
     end = text.index(".", start) + 1
+    shown, display_start, display_end = display_span(clause["text"], text[start:end])
     return {
         "n": 1, "clause_id": clause["id"], "document_id": document["id"], "document_title": document["title"],
         "document_number": document["number"], "source_name": document["source_name"], "province": "Bến Tre",
         "province_current": document["province_current"], "date": document["date"], "path": clause["path"],
         "trail": clause["trail"], "quote": text[start:end], "start": start, "end": end, "related": False,
+        "quote_display": shown, "display_start": display_start, "display_end": display_end, "figures": [],
+        "source_line": source_line(
+            number=document["number"], title=document["title"], source_name=document["source_name"],
+            date=document["date"], province="Bến Tre", province_current=document["province_current"],
+            path=clause["path"], language="vi",
+        ),
     }
 
 
@@ -230,6 +256,8 @@ def hydro_citation(ui_server) -> dict:
 
 
 def test_page_loads_with_local_assets_filters_and_examples(open_page):
+    from playwright.sync_api import expect
+
     page = open_page(DESKTOP)
     p = page.page
     assert p.title() == "Hỏi đáp văn bản chính sách các tỉnh"
@@ -250,6 +278,13 @@ def test_page_loads_with_local_assets_filters_and_examples(open_page):
     assert not phone.page.get_by_label("Tỉnh", exact=True).is_visible()
     toggle.click()
     assert phone.page.get_by_label("Tỉnh", exact=True).is_visible()
+    # a year filter says how many undated documents it leaves out (the sample has 3)
+    note = p.locator("#year-note")
+    assert not note.is_visible()
+    p.get_by_label("Năm từ", exact=True).select_option("2024")
+    expect(note).to_have_text("3 văn bản không ghi năm bị loại khi lọc theo năm.")
+    # the corpus the answers come from, in the welcome text
+    expect(p.locator("#corpus-note")).to_have_text(re.compile(r"^Đang tra cứu 5 văn bản, \d+ điều khoản\.$"))
     page.assert_clean()
     phone.assert_clean()
 
@@ -330,8 +365,10 @@ def test_shift_enter_filters_copy_export_and_server_errors(open_page, browser, u
     expect(turn.locator(".copy-status")).to_have_text("Đã sao chép.")
     copied = p.evaluate("navigator.clipboard.readText()")
     assert "Bến Tre" in copied and "Nguồn:" in copied
-    source = r"\[1\] Kế hoạch thực hiện Kết luận .* — tỉnh Bến Tre \(nay thuộc Vĩnh Long\) — mục II › 1 › 1\.2"
-    assert re.search(source, copied), copied
+    assert f"[1] {hydro_citation['source_line']}" in copied, copied
+    assert "Bến Tre (nay thuộc tỉnh Vĩnh Long) · mục II › 1 › 1.2" in hydro_citation["source_line"]
+    # a stream that arrives at once still gets a readable time, never "0,0 giây"
+    assert re.fullmatch(r"dưới 0,1 giây|\d+,\d giây", turn.locator(".elapsed").inner_text())
 
     # the [1] in the text opens the clause: sub-span highlighted inside the whole clause, in view
     turn.locator(".answer-text").get_by_role("button", name=re.compile("^Mở nguồn 1")).click()
@@ -465,4 +502,186 @@ def test_unanswerable_question_shows_not_found(open_page, ui_server):
     page.ask("du an dien gio ngoai khoi")
     assert page.page.locator("li.msg.assistant").count() == 2
     expect(page.page.locator("li.msg.assistant").first.locator(".not-found")).to_be_visible()
+    page.assert_clean()
+
+
+# --- the page as a newcomer meets it ------------------------------------------------------------------
+
+
+def layout_holds(page) -> dict:
+    """Where the newest question and the first line of its answer are in the conversation pane, and
+    whether anything lies outside the window (the page itself must never scroll)."""
+    return page.evaluate(
+        """() => {
+            const pane = document.querySelector('#conversation').getBoundingClientRect();
+            const question = [...document.querySelectorAll('li.msg.user')].at(-1).getBoundingClientRect();
+            const answer = [...document.querySelectorAll('li.msg.assistant')].at(-1);
+            const first = (answer.querySelector('.answer-text, .not-found') || answer).getBoundingClientRect();
+            const root = document.documentElement;
+            return {
+                questionTop: question.top - pane.top, firstLineBottom: first.top + 24 - pane.top,
+                paneHeight: pane.height, pageHeight: root.scrollHeight, pageWidth: root.scrollWidth,
+                windowHeight: innerHeight, windowWidth: innerWidth,
+            };
+        }"""
+    )
+
+
+@pytest.mark.parametrize(("viewport", "name"), [(DESKTOP, "desktop"), (PHONE, "phone")])
+def test_the_newest_answer_starts_at_the_top_of_the_pane(open_page, ui_server, viewport, name):
+    """After each answer the official sees the question and the first line of its answer, not the last
+    source card; and nothing lies outside the window."""
+    page = open_page(viewport)
+    questions = ("Tỉnh nào cam kết phát triển dự án hydro xanh?", "Những tỉnh nào có kế hoạch đầu tư cảng hàng không?")
+    for question in questions:
+        turn = page.ask(question)
+        assert turn.get_attribute("data-state") == "done", turn.inner_text()
+        where = layout_holds(page.page)
+        assert 0 <= where["questionTop"] <= 24, where
+        assert where["firstLineBottom"] <= where["paneHeight"], where
+        assert where["pageHeight"] == where["windowHeight"] and where["pageWidth"] == where["windowWidth"], where
+        page.shot(f"{name}-answer-in-view.png")
+    page.assert_clean()
+
+
+def test_each_quote_is_shown_once_in_the_answer_and_once_in_its_card(open_page, ui_server):
+    page = open_page(DESKTOP)
+    question = "Mục tiêu tỷ lệ đô thị hóa của Kon Tum đến năm 2030 là bao nhiêu?"
+    turn = page.ask(question)
+    assert turn.get_attribute("data-state") == "done", turn.inner_text()
+    with ui_server.client() as client:
+        citations = client.post("/api/ask", json={"question": question}).json()["citations"]
+    assert citations
+    text = turn.inner_text()
+    for citation in citations:
+        opening = citation["quote_display"][:60]
+        assert text.count(opening) == 2, (opening, text)
+        assert turn.locator(".answer-text .quote").filter(has_text=opening).count() == 1
+        card_quote = turn.locator(f".citation-card[data-n='{citation['n']}'] .card-quote")
+        assert card_quote.filter(has_text=opening).count() == 1
+    # the figure that answers "bao nhiêu" is marked in the answer and in its card
+    assert "52%" in turn.locator(".answer-text mark.figure").all_inner_texts()
+    assert "52%" in turn.locator(".card-quote mark.figure").all_inner_texts()
+    # a source card: number and date first, the short title with the full one on hover
+    card = turn.locator(".citation-card").first
+    title = card.locator(".card-title")
+    assert title.get_attribute("title") == citations[0]["document_title"]
+    year, month, day = citations[0]["date"].split("-")
+    number = f"Số {citations[0]['document_number']} · " if citations[0]["document_number"] else ""
+    assert card.locator(".card-meta").inner_text().startswith(f"{number}{day}/{month}/{year}")
+    page.shot("desktop-figures.png")
+    page.assert_clean()
+
+
+# Vietnamese words of the page's frame that an English answer must not show.
+VIETNAMESE_FRAME = ["Nguồn", "Có thể liên quan", "Sao chép", "Xuất nguồn", "giây", "nay thuộc", "Mục ", "mục ",
+                    "Số ", "Không tìm thấy", "province(s)"]
+
+
+def test_an_english_question_gets_an_english_answer_throughout(open_page, ui_server):
+    from playwright.sync_api import expect
+
+    page = open_page(DESKTOP)
+    turn = page.ask("Which provinces plan to develop green hydrogen?")
+    assert turn.get_attribute("data-state") == "done", turn.inner_text()
+    assert turn.get_attribute("lang") == "en"
+    # the frame without the documents' own words (quotes, titles, headings stay as the documents wrote them)
+    frame = turn.evaluate(
+        """el => {
+            const copy = el.cloneNode(true);
+            copy.querySelectorAll('.quote, .card-quote, .card-title, .card-trail').forEach(q => q.remove());
+            return copy.innerText;
+        }"""
+    )
+    assert [word for word in VIETNAMESE_FRAME if word in frame] == [], frame
+    assert "now part of" in frame and "Sources (" in frame and "Section " in frame
+    expect(turn.get_by_role("button", name="Copy the answer with its sources")).to_be_visible()
+    turn.locator(".citation-card").first.click()
+    expect(page.page.locator("#panel-info")).to_contain_text("Province:")
+    page.shot("desktop-english.png")
+    page.assert_clean()
+
+
+def test_the_answer_streams_in_visibly(open_page, ui_server):
+    """The text is painted in several steps while it arrives, with a caret, not all at once."""
+    page = open_page(DESKTOP)
+    page.page.evaluate(
+        """() => {
+            window.__seen = [];
+            new MutationObserver(() => {
+                const text = document.querySelector('li.msg.assistant:last-child .answer-text');
+                const caret = document.querySelector('li.msg.assistant:last-child .caret');
+                if (text) window.__seen.push([text.textContent.length, Boolean(caret)]);
+            }).observe(document.querySelector('#messages'), {childList: true, subtree: true});
+        }"""
+    )
+    turn = page.ask("Tỉnh nào cam kết phát triển dự án hydro xanh?")
+    assert turn.get_attribute("data-state") == "done"
+    seen = page.page.evaluate("window.__seen")
+    lengths = sorted({length for length, caret in seen if caret})
+    assert len(lengths) >= 5, seen  # painted in at least five growing steps while streaming
+    assert turn.locator(".caret").count() == 0
+    page.assert_clean()
+
+
+def test_while_the_server_loads_the_page_says_what_it_waits_for(open_page, ui_server):
+    """/health answers 503 while the model and index load: the page shows a waiting state, keeps the send
+    button off, and turns ready by itself when /health says ok."""
+    from playwright.sync_api import expect
+
+    page = open_page(PHONE, path=None)
+    p = page.page
+    loading = {"on": True}
+
+    def health(route):
+        if loading["on"]:
+            route.fulfill(status=503, content_type="application/json",
+                          body=json.dumps({"status": "loading", "detail": "loading the embedding model"}))
+        else:
+            route.continue_()
+
+    p.route("**/health", health)
+    page.open("/", ready=False)
+    status = p.get_by_role("status").filter(has_text="Máy chủ đang khởi động")
+    expect(status).to_be_visible()
+    expect(status).to_contain_text("đang tải mô hình ngôn ngữ và chỉ mục tìm kiếm")
+    expect(p.get_by_role("button", name="Gửi", exact=True)).to_be_disabled()
+    assert p.locator("button.example").first.is_disabled()
+    expect(status).to_contain_text("giây")  # the wait is counted
+    page.shot("phone-loading.png")
+    loading["on"] = False
+    expect(p.get_by_role("button", name="Gửi", exact=True)).to_be_enabled(timeout=5_000)
+    expect(p.locator("#server-status")).to_be_hidden()
+    expect(p.locator("#corpus-note")).to_contain_text("Đang tra cứu 5 văn bản")
+    page.assert_clean()
+
+
+def test_every_control_shows_where_the_focus_is(open_page, ui_server):
+    page = open_page(DESKTOP)
+    p = page.page
+    turn = page.ask("du an dien gio ngoai khoi")
+    assert turn.get_attribute("data-state") == "done"
+    outline = "() => { const s = getComputedStyle(document.activeElement); " \
+              "return [document.activeElement.tagName, s.outlineStyle, parseFloat(s.outlineWidth)]; }"
+    seen = []
+    for _ in range(30):  # walk the page with Tab (round past its end): every stop has a visible outline
+        p.keyboard.press("Tab")
+        tag, style, width = p.evaluate(outline)
+        seen.append(tag)
+        if tag != "BODY":  # the browser's own stop between the last control and the first
+            assert style != "none" and width >= 2, (tag, style, width, seen)
+    assert {"A", "SELECT", "BUTTON", "TEXTAREA"} <= set(seen), seen
+    turn.locator(".citation-card").first.click()
+    tag, style, width = p.evaluate(outline)
+    assert p.evaluate("document.activeElement.id") == "panel-title" and style != "none" and width >= 2
+    page.shot("panel-focus.png")
+    page.assert_clean()
+
+
+def test_redoc_loads_nothing_from_elsewhere(open_page, ui_server):
+    page = open_page(DESKTOP, path=None)
+    page.open("/redoc", ready=False)
+    page.page.wait_for_selector("text=vnpolicy", timeout=30_000)
+    page.page.wait_for_timeout(500)
+    assert page.blocked == ["https://cdn.redoc.ly/redoc/logo-mini.svg"], page.blocked  # asked for, never sent
     page.assert_clean()

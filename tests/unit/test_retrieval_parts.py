@@ -7,7 +7,7 @@ import pytest
 
 from vnpolicy.answer.quotes import QUOTE_TARGET_CHARS, best_quote_span, verified
 from vnpolicy.index.models import Hit, SearchFilters
-from vnpolicy.index.retriever import ClauseTable, _normalised, searchable
+from vnpolicy.index.retriever import LEGS, ClauseTable, searchable
 from vnpolicy.index.tokenize import tokenize
 from vnpolicy.ingest.pipeline import parse_text
 
@@ -46,10 +46,11 @@ def table() -> ClauseTable:
 
 
 def test_lexical_scores_scale_by_the_best_and_dense_by_min_max() -> None:
-    assert np.allclose(_normalised("lexical", np.array([0.0, 2.0, 4.0])), [0.0, 0.5, 1.0])
-    assert np.allclose(_normalised("dense", np.array([0.8, 0.85, 0.9])), [0.0, 0.5, 1.0])
-    assert np.allclose(_normalised("dense", np.array([0.8, 0.8])), [0.0, 0.0])  # all equal: no division by 0
-    assert _normalised("dense", np.array([])).size == 0
+    assert np.allclose(LEGS["lexical"].scale(np.array([0.0, 2.0, 4.0])), [0.0, 0.5, 1.0])
+    assert np.allclose(LEGS["dense"].scale(np.array([0.8, 0.85, 0.9])), [0.0, 0.5, 1.0])
+    assert np.allclose(LEGS["dense"].scale(np.array([0.8, 0.8])), [0.0, 0.0])  # all equal: no division by 0
+    assert LEGS["dense"].scale(np.array([])).size == 0 and LEGS["lexical"].scale(np.array([])).size == 0
+    assert LEGS["dense"].accentless_weight < LEGS["lexical"].accentless_weight == 1.0
 
 
 @pytest.mark.parametrize(

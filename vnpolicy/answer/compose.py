@@ -1,12 +1,11 @@
 """Grounded answers: which clauses support a question, composed deterministically with verbatim quotes.
 
-No language model writes anything here. The answer is assembled from the clauses that pass the
-support check, each quoted verbatim from the original text at its offsets (checked before sending);
-when none passes, the answer says so and lists the nearest clauses as possibly related.
-
-Support combines three kinds of evidence (see `support_score`): how much of the question's key terms
-(weighted by rarity in the corpus) the clause contains, as compound words and as syllables; the dense
-similarity relative to the best candidate; and whether the lexical leg found the clause at all.
+No language model writes anything here. The question is analysed once (`question.analyse`); every
+indexed province brings its best candidate clauses (`evidence.gather`); a fitted model gives each a
+confidence (`support`); the answer is assembled from the clauses that reach the threshold, each quoted
+verbatim from the original text at its offsets (checked before sending). When none does, the answer
+says so and lists the nearest clauses as possibly related; a question about a province of which no
+document is indexed says exactly that.
 """
 
 from __future__ import annotations
@@ -14,17 +13,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-from vnpolicy.answer.question import Intent, absent_words, detect_intent, key_concepts, spelled
-from vnpolicy.answer.quotes import best_quote_span, verified
-from vnpolicy.answer.support import Scored, score_candidates, supporting, with_heading
-from vnpolicy.index.glossary import looks_english
-from vnpolicy.index.models import Hit, SearchFilters
-from vnpolicy.index.query import named_province
-from vnpolicy.index.retriever import HybridRetriever
+from vnpolicy.answer.evidence import Evidence, effective_filters, gather
+from vnpolicy.answer.question import Intent, Question, analyse
+from vnpolicy.answer.quotes import best_quote_span, display_span, verified
+from vnpolicy.answer.sources import answer_figures, province_label, source_line
+from vnpolicy.answer.support import SupportModel, shipped_model, supporting
+from vnpolicy.index.models import SearchFilters
 from vnpolicy.ingest.gazetteer import current_province
 
-CANDIDATES = 40
-CANDIDATES_PER_PROVINCE = 5
 MAX_CLAUSES_PER_PROVINCE = 3
 MAX_LOOKUP_CLAUSES = 3
 MAX_RELATED = 3
@@ -47,6 +43,13 @@ class Citation:
     start: int
     end: int
     related: bool = False  # a nearest clause shown when nothing supports the question
+    confidence: float | None = None  # the support model's probability that the clause supports the question
+    # What readers see, computed here once for the answer text, the CLI and the page:
+    quote_display: str = ""  # the quote as displayed: clean_span(quote), the clause text's own derivation
+    display_start: int = 0  # [display_start, display_end) of quote_display in the clause's display text
+    display_end: int = 0
+    figures: list[tuple[int, int]] = field(default_factory=list)  # spans of quote_display answering "how much"
+    source_line: str = ""  # number · short title · date · province · section, in the answer's language
     # The restored reading of the whole clause when its text is OCR-damaged or unaccented (shown beside the
     # verbatim quote as "OCR text, restored reading: …"); None for clean text.
     restored_text: str | None = None
@@ -70,40 +73,40 @@ class Answer:
     supported: bool
     language: Literal["vi", "en"]
     filters: dict = field(default_factory=dict)
+    provinces_checked: int = 0  # indexed provinces whose clauses were searched and weighed
+    unindexed_provinces: list[str] = field(default_factory=list)  # named in the question, no document indexed
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
-def _province_label(name: str, current: str | None, language: str) -> str:
-    if not current or current == name:
-        return name
-    return f"{name} (now part of {current} province)" if language == "en" else f"{name} (nay thuộc tỉnh {current})"
-
-
-def _quote_text(quote: str) -> str:
-    return " ".join(quote.split())
-
-
 def compose(
-    question: str, intent: Intent, language: str, supported: list[Scored], related: list[Hit], texts: dict[str, str],
-    concepts: dict[str, float],
+    question: Question, supported: list[Evidence], related: list[Evidence], texts: dict[str, str],
+    provinces_checked: int,
 ) -> tuple[str, list[Citation], list[ProvinceAnswer]]:
     citations: list[Citation] = []
+    language = question.language
 
-    def cite(hit: Hit, is_related: bool = False) -> Citation | None:
+    def cite(item: Evidence, is_related: bool = False) -> Citation | None:
+        hit = item.hit
         text = texts.get(hit.document_id)
         if text is None:
             return None
-        start, end = best_quote_span(text, hit, concepts)
+        start, end = best_quote_span(text, hit, question.concepts)
         if not verified(text, hit, start, end):
             return None
         quote = text[start:end]
+        shown, display_start, display_end = display_span(hit.text, quote)
         citation = Citation(
             n=len(citations) + 1, clause_id=hit.clause_id, document_id=hit.document_id,
             document_title=hit.document_title, document_number=hit.document_number, source_name=hit.source_name,
             province=hit.province, province_current=hit.province_current, date=hit.date, path=hit.path,
-            trail=hit.trail, quote=quote, start=start, end=end, related=is_related,
+            trail=hit.trail, quote=quote, start=start, end=end, related=is_related, confidence=item.confidence,
+            quote_display=shown, display_start=display_start, display_end=display_end,
+            figures=answer_figures(question.text, shown), source_line=source_line(
+                number=hit.document_number, title=hit.document_title, source_name=hit.source_name, date=hit.date,
+                province=hit.province, province_current=hit.province_current, path=hit.path, language=language,
+            ),
             restored_text=hit.restored_text, page=hit.page,
         )
         citations.append(citation)
@@ -117,43 +120,43 @@ def compose(
         ]
         if related:
             lines.append("Possibly related:" if english else "Các điều khoản có thể liên quan:")
-        for hit in related:
-            citation = cite(hit, is_related=True)
+        for item in related:
+            citation = cite(item, is_related=True)
             if citation:
-                lines.append(f"- {_source(citation, language)}: “{_quote_text(citation.quote)}” [{citation.n}]")
+                lines.append(f"- {citation.source_line}: “{citation.quote_display}” [{citation.n}]")
         return "\n".join(lines), citations, []
 
-    by_province: dict[str, list[Scored]] = {}
-    for item in supported:
+    by_province: dict[str, list[Evidence]] = {}
+    for item in supported:  # most confident first, so provinces come in order of their best clause
         by_province.setdefault(item.hit.province or "?", []).append(item)
     provinces: list[ProvinceAnswer] = []
-    per_province = intent == "aggregate" or len(by_province) > 1
-    if per_province:
+    if question.intent == "aggregate" or len(by_province) > 1:
         count = len(by_province)
         lines = [
-            f"{count} province(s) have clauses on this:" if english
-            else f"Có {count} tỉnh có nội dung về vấn đề này:"
+            (f"{count} of the {provinces_checked} provinces checked have clauses on this:" if count > 1
+             else f"1 of the {provinces_checked} provinces checked has clauses on this:") if english
+            else f"Có {count}/{provinces_checked} tỉnh đã kiểm tra có nội dung về vấn đề này:"
         ]
-        for name, items in by_province.items():  # already ordered by the best clause's support
+        for name, items in by_province.items():
             numbers = []
             quotes = []
             for item in items[:MAX_CLAUSES_PER_PROVINCE]:
-                citation = cite(item.hit)
+                citation = cite(item)
                 if citation:
                     numbers.append(citation.n)
-                    quotes.append(f"“{_quote_text(citation.quote)}” [{citation.n}]")
+                    quotes.append(f"“{citation.quote_display}” [{citation.n}]")
             if not numbers:
                 continue
             current = items[0].hit.province_current or current_province(name)
             provinces.append(ProvinceAnswer(name=name, current=current, citations=numbers))
-            lines.append(f"- {_province_label(name, current, language)}: " + " … ".join(quotes))
+            lines.append(f"- {province_label(name, current, language)}: " + " … ".join(quotes))
         return "\n".join(lines), citations, provinces
 
     lines = ["According to the documents:" if english else "Theo các văn bản đã nạp:"]
     for item in supported[:MAX_LOOKUP_CLAUSES]:
-        citation = cite(item.hit)
+        citation = cite(item)
         if citation:
-            lines.append(f"- {_source(citation, language)}: “{_quote_text(citation.quote)}” [{citation.n}]")
+            lines.append(f"- {citation.source_line}: “{citation.quote_display}” [{citation.n}]")
     name = supported[0].hit.province
     if name:
         current = supported[0].hit.province_current
@@ -162,42 +165,51 @@ def compose(
     return "\n".join(lines), citations, provinces
 
 
-def _source(citation: Citation, language: str) -> str:
-    document = citation.document_number or citation.document_title or citation.source_name
-    where = f"{citation.path}" if citation.path else ("preamble" if language == "en" else "phần mở đầu")
-    province = citation.province or "?"
-    return f"{province}, {document}, {where}" if language == "en" else f"{province}, {document}, mục {where}"
+def _unindexed(question: Question, filters: SearchFilters) -> list[str]:
+    """The provinces a question names when none of them has an indexed document (and no filter overrides)."""
+    return [] if filters.province else list(question.about_unindexed_places)
 
 
-def answer_question(service, question: str, filters: SearchFilters | None = None) -> Answer:
+def _not_indexed_answer(question: Question, places: list[str], filters: SearchFilters) -> Answer:
+    names = ", ".join(places)
+    text = (
+        f"No document of {names} is indexed." if question.language == "en"
+        else f"Không có văn bản nào của {names} được nạp."
+    )
+    return Answer(
+        question=question.text, answer=text, citations=[], provinces=[], intent=question.intent, supported=False,
+        language=question.language, filters=_filter_dict(filters), unindexed_provinces=places,
+    )
+
+
+def _filter_dict(filters: SearchFilters) -> dict:
+    return {k: v for k, v in asdict(filters).items() if v not in (None, "")}
+
+
+def answer_question(
+    service, question: str, filters: SearchFilters | None = None, model: SupportModel | None = None
+) -> Answer:
     """The grounded answer to a question, over the service's current index."""
-    question = question.strip()
-    language = "en" if looks_english(question) else "vi"
-    intent = detect_intent(question)
-    filters = filters or SearchFilters()
-    if not filters.province and intent == "lookup":
-        province = named_province(question)
-        if province:
-            filters = SearchFilters(**{**asdict(filters), "province": province})
-    retriever: HybridRetriever = service.retriever
-    hits = retriever.search(question, k=CANDIDATES, filters=filters)
-    if intent == "aggregate":  # complete across provinces: every province brings its own best clauses
-        seen = {hit.clause_id for hit in hits}
-        for province_hits in retriever.search_per_province(question, CANDIDATES_PER_PROVINCE, filters).values():
-            hits.extend(hit for hit in province_hits if hit.clause_id not in seen)
-    candidates = [spelled(with_heading(hit)) for hit in hits]
-    concepts = key_concepts(question, retriever, candidates)
-    scored = score_candidates(hits, concepts)
-    supported = [] if absent_words(question, concepts, retriever, candidates) else supporting(scored)
-    related = [item.hit for item in scored[:MAX_RELATED]] if not supported else []
+    retriever = service.retriever
+    analysed = analyse(question, retriever)
+    unindexed = _unindexed(analysed, filters or SearchFilters())
+    if unindexed:
+        return _not_indexed_answer(analysed, unindexed, filters or SearchFilters())
+    filters = effective_filters(analysed, filters)
+    model = model or shipped_model()
+    evidence = gather(analysed, retriever, filters)
+    model.score(evidence)
+    supported = supporting(evidence, model.threshold(analysed.intent, analysed.language))
+    related = sorted(evidence, key=lambda item: -item.confidence)[:MAX_RELATED] if not supported else []
     texts = {
         doc_id: doc.text
-        for doc_id in {item.hit.document_id for item in supported} | {hit.document_id for hit in related}
+        for doc_id in {item.hit.document_id for item in supported + related}
         if (doc := service.store.document(doc_id, with_clauses=False)) is not None
     }
-    text, citations, provinces = compose(question, intent, language, supported, related, texts, concepts)
+    checked = len({item.hit.province for item in evidence})
+    text, citations, provinces = compose(analysed, supported, related, texts, checked)
     return Answer(
-        question=question, answer=text, citations=citations, provinces=provinces, intent=intent,
-        supported=bool(supported) and any(not c.related for c in citations), language=language,
-        filters={k: v for k, v in asdict(filters).items() if v not in (None, "")},
+        question=analysed.text, answer=text, citations=citations, provinces=provinces, intent=analysed.intent,
+        supported=bool(supported) and any(not c.related for c in citations), language=analysed.language,
+        filters=_filter_dict(filters), provinces_checked=checked,
     )

@@ -1,22 +1,24 @@
-"""Reading a question: its intent, and what it is about as folded phrases weighted by rarity.
+"""A question read once: language, forms, words, places, years, intent and key concepts.
 
-A clause supports a question when it contains the question's key concepts (see `key_concepts`); a
-question asking about a word the corpus does not have at all (`absent_words`) is about something
-the documents do not cover.
+`analyse` makes the one record every later step (retrieval, evidence, support, composition) reads.
+The key concepts are what the question is about, as folded phrases weighted by their rarity (IDF) in
+the corpus; a clause's coverage of them is one piece of evidence among several (see `support`).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 from typing import Literal
 
-from vnpolicy.index.glossary import looks_english, translate_terms
+from vnpolicy.answer.spelling import corpus_spelling
+from vnpolicy.index.glossary import translate_terms
+from vnpolicy.index.query import Query, parse_query
 from vnpolicy.index.retriever import HybridRetriever
 from vnpolicy.index.tokenize import segment_words
-from vnpolicy.ingest.normalize import fold_diacritics, folded_form, has_diacritics
+from vnpolicy.ingest.gazetteer import provinces_of
+from vnpolicy.ingest.normalize import fold_diacritics
 
 Intent = Literal["aggregate", "lookup"]
 
@@ -37,24 +39,61 @@ _FRAME_WORDS = frozenset(
     "cam ket ke hoach ke_hoach cam_ket dia phuong dia_phuong bao_nhieu nhu_the_nao hay nhu_nao "
     "tinh_thanh thanh_pho_nao muc tieu muc_tieu chi_tieu dat".split()
 )
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
-def detect_intent(question: str) -> Intent:
-    return "aggregate" if _AGGREGATE.search(folded_form(question)) else "lookup"
+
+@dataclass(frozen=True)
+class Question:
+    query: Query  # text, language, folded form, BM25 tokens, places named
+    intent: Intent
+    words: tuple[str | None, ...]  # folded words, compounds joined by "_", None where punctuation breaks it
+    years: tuple[str, ...]
+    concepts: dict[str, float] = field(hash=False)  # folded phrase → weight (IDF)
+    absent: tuple[str, ...]  # words it asks about that no indexed clause has
+    unindexed_places: tuple[str, ...]  # provinces it names of which no document is indexed
+
+    @property
+    def text(self) -> str:
+        return self.query.text
+
+    @property
+    def about_unindexed_places(self) -> tuple[str, ...]:
+        """The places it names when none of them has an indexed document: nothing indexed can answer it."""
+        return self.unindexed_places if len(self.unindexed_places) == len(self.query.places) else ()
+
+    @property
+    def language(self) -> Literal["vi", "en"]:
+        return "en" if self.query.english else "vi"
+
+
+def detect_intent(folded: str) -> Intent:
+    return "aggregate" if _AGGREGATE.search(folded) else "lookup"
+
+
+def analyse(text: str, retriever: HybridRetriever) -> Question:
+    query = parse_query(text.strip())
+    words = () if query.english else tuple(_question_words(query, retriever))
+    concepts = _english_concepts(query, retriever) if query.english else _vietnamese_concepts(words, retriever)
+    indexed = set(retriever.provinces())
+    return Question(
+        query=query, intent=detect_intent(query.folded), words=words, years=tuple(_YEAR.findall(query.text)),
+        concepts=concepts, absent=tuple(_absent_words(query, words, concepts, retriever)),
+        unindexed_places=tuple(place for place in query.places if not (provinces_of(place) | {place}) & indexed),
+    )
 
 
 def _phrase(word: str) -> str:
     return fold_diacritics(word).replace("_", " ")
 
 
-def _question_words(question: str, retriever: HybridRetriever) -> list[str | None]:
+def _question_words(query: Query, retriever: HybridRetriever) -> list[str | None]:
     """The question's words, folded, None where punctuation breaks it. Typed without diacritics,
     underthesea cannot segment it, so its syllables are grouped greedily into the longest compounds
     the corpus has ("nha may dien hat nhan" → nha_may, dien, hat_nhan). A long compound the corpus
     never has (a segmentation slip such as "định_an_đón") counts as its syllables."""
-    if has_diacritics(question):
-        segmented = [fold_diacritics(w) for w in segment_words(question)]
-    else:
-        syllables = [s for w in segment_words(question) for s in fold_diacritics(w).split("_")]
+    segmented = [fold_diacritics(w) for w in segment_words(query.text)]
+    if not query.accented:
+        syllables = [s for w in segmented for s in w.split("_")]
         segmented, position = [], 0
         while position < len(syllables):
             for size in range(min(4, len(syllables) - position), 0, -1):
@@ -74,26 +113,24 @@ def _question_words(question: str, retriever: HybridRetriever) -> list[str | Non
     return words
 
 
-def key_concepts(question: str, retriever: HybridRetriever, candidates: list[Spelled]) -> dict[str, float]:
-    """What the question is about, as folded phrases weighted by their rarity (IDF) in the corpus.
+def _english_concepts(query: Query, retriever: HybridRetriever) -> dict[str, float]:
+    """An English question's concepts: the Vietnamese glossary terms it contains, each one phrase, and its
+    numbers and codes. Without a glossary term the dense leg alone carries it across languages."""
+    numbers_and_codes = " ".join(re.findall(r"\d[\d.,]*%?|\b[A-Z][A-Za-z]*\d\w*", query.text))
+    phrases = [_phrase("_".join(segment_words(term))) for term in translate_terms(query.text)]
+    words = phrases + [_phrase(w) for w in segment_words(numbers_and_codes)]
+    return {w: _idf(retriever, w) for w in dict.fromkeys(words) if w not in _FRAME_WORDS}
 
-    Vietnamese: its content words; its multi-word terms (see `_terms`), each weighing as much as its
-    words together, so a clause with "cảng" here and "biển" there does not pass for "cảng biển"; and
-    each remaining pair of adjacent specific words as a phrase (so "điện hạt nhân", which no clause
-    spells, asks for the phrase, not "điện" here and "hạt nhân" there). English: the Vietnamese glossary
-    terms it contains, each one phrase, and its numbers and codes. `candidates` are the retrieved
-    clauses, `spelled`.
-    """
-    if looks_english(question):
-        numbers_and_codes = " ".join(re.findall(r"\d[\d.,]*%?|\b[A-Z][A-Za-z]*\d\w*", question))
-        phrases = [" ".join(segment_words(term)) for term in translate_terms(question)]
-        words = [_phrase(p.replace(" ", "_")) for p in phrases] + [_phrase(w) for w in segment_words(numbers_and_codes)]
-        return {w: _idf(retriever, w) for w in dict.fromkeys(words) if w not in _FRAME_WORDS}
-    words = _question_words(question, retriever)
+
+def _vietnamese_concepts(words: tuple[str | None, ...], retriever: HybridRetriever) -> dict[str, float]:
+    """Its content words; its multi-word terms (see `_terms`), each weighing as much as its words together,
+    so a clause with "cảng" here and "biển" there does not pass for "cảng biển"; and each remaining pair of
+    adjacent specific words as a phrase (so "điện hạt nhân", which no clause spells, asks for the phrase,
+    not "điện" here and "hạt nhân" there)."""
     content = [w if w and w not in _FRAME_WORDS else None for w in words]
     concepts = {_phrase(w): _idf(retriever, _phrase(w)) for w in content if w}
     in_terms: set[int] = set()
-    for start, end in _terms(words, concepts, candidates):
+    for start, end in _terms(words, concepts, retriever):
         members = [_phrase(w) for w in content[start:end] if w]
         concepts[" ".join(_phrase(w) for w in words[start:end] if w)] = sum(concepts[m] for m in members)
         in_terms.update(range(start, end))
@@ -105,13 +142,15 @@ def key_concepts(question: str, retriever: HybridRetriever, candidates: list[Spe
     return concepts
 
 
-def _terms(words: list[str | None], concepts: dict[str, float], candidates: list[Spelled]) -> list[tuple[int, int]]:
+def _terms(
+    words: tuple[str | None, ...], concepts: dict[str, float], retriever: HybridRetriever
+) -> list[tuple[int, int]]:
     """The question's multi-word terms that word segmentation left in pieces ("cảng biển", "hydro xanh",
     "nhà ở xã hội"), as (start, end) positions in `words`: runs of at most MAX_TERM_SYLLABLES syllables
-    with a one-syllable word among them, that some candidate clause spells, and that begin and end with
-    a content word no more common than EDGE_IDF allows. A frame word may sit
-    inside ("ở"). Runs of whole compounds ("thủy lợi" + "ứng phó") are two concepts, not a term.
-    Longest first, without overlaps."""
+    with a one-syllable word among them, that some indexed clause spells, and that begin and end with
+    a content word no more common than EDGE_IDF allows. A frame word may sit inside ("ở"). Runs of whole
+    compounds ("thủy lợi" + "ứng phó") are two concepts, not a term. Longest first, without overlaps."""
+    corpus = corpus_spelling(retriever)
     taken: set[int] = set()
     found = []
     for size in range(min(MAX_TERM_SYLLABLES, len(words)), 1, -1):
@@ -124,26 +163,27 @@ def _terms(words: list[str | None], concepts: dict[str, float], candidates: list
                 continue
             if min(concepts.get(_phrase(w), 0.0) for w in (window[0], window[-1])) < EDGE_IDF:
                 continue
-            if any(candidate.spells(" ".join(_phrase(w) for w in window)) for candidate in candidates):
+            if corpus.spells(" ".join(_phrase(w) for w in window)):
                 found.append((start, start + size))
                 taken.update(range(start, start + size))
     return found
 
 
-def absent_words(
-    question: str, concepts: dict[str, float], retriever: HybridRetriever, candidates: list[Spelled]
+def _absent_words(
+    query: Query, words: tuple[str | None, ...], concepts: dict[str, float], retriever: HybridRetriever
 ) -> list[str]:
     """What the question asks about that the corpus does not have: a word of it (a syllable, or a
-    compound such as "đường sắt") that no indexed clause contains and no candidate spells."""
-    if looks_english(question):
-        words = [concept for concept in concepts if " " not in concept]
+    compound such as "đường sắt") that no indexed clause contains or spells."""
+    if query.english:
+        candidates = [concept for concept in concepts if " " not in concept]
     else:
-        words = [_phrase(w) for w in _question_words(question, retriever) if w and w not in _FRAME_WORDS]
+        candidates = [_phrase(w) for w in words if w and w not in _FRAME_WORDS]
+    corpus = corpus_spelling(retriever)
     return [
-        word for word in dict.fromkeys(words)
+        word for word in dict.fromkeys(candidates)
         if word.replace(" ", "").isalpha()
         and not retriever.lexical.document_frequency(word.replace(" ", "_"))
-        and not any(candidate.spells(word) for candidate in candidates)
+        and not corpus.spells(word)
     ]
 
 
@@ -156,30 +196,9 @@ def _idf(retriever: HybridRetriever, phrase: str) -> float:
     return math.log(1 + (size - frequency + 0.5) / (frequency + 0.5))
 
 
-@dataclass(frozen=True)
-class Spelled:
-    """A text as its folded words, for matching whole phrases: as written, and without frame words,
-    so "ứng phó với biến đổi khí hậu" spells "ứng phó biến đổi khí hậu"."""
-
-    words: str
-    content_words: str
-
-    def spells(self, phrase: str) -> bool:
-        padded = f" {phrase} "
-        return padded in self.words or padded in self.content_words
-
-
-@lru_cache(maxsize=4096)
-def spelled(text: str) -> Spelled:
-    words = [_phrase(w) for w in segment_words(text)]
-    content = [w for w in words if w.replace(" ", "_") not in _FRAME_WORDS]
-    return Spelled(" " + " ".join(words) + " ", " " + " ".join(content) + " ")
-
-
-def concept_coverage(concepts: dict[str, float], text: str) -> float:
-    """Share of the concepts' weight that a text contains, each concept as a contiguous phrase."""
+def concept_coverage(concepts: dict[str, float], spelled_text) -> float:
+    """Share of the concepts' weight that a text (`spelled`) contains, each concept as a contiguous phrase."""
     total = sum(concepts.values())
     if not total:
         return 0.0
-    text_spelled = spelled(text)
-    return sum(weight for concept, weight in concepts.items() if text_spelled.spells(concept)) / total
+    return sum(weight for concept, weight in concepts.items() if spelled_text.spells(concept)) / total

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from vnpolicy.answer.question import concept_coverage
+from vnpolicy.answer.spelling import spelled
 from vnpolicy.index.models import Hit
 from vnpolicy.ingest.normalize import clean_span
 
@@ -19,7 +20,7 @@ def best_quote_span(text: str, hit: Hit, concepts: dict[str, float]) -> tuple[in
         return start, end
     cuts = [start, *(start + m.end() for m in _SENTENCE_END.finditer(text[start:end])), end]
     sentences = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip()]
-    best = max(sentences, key=lambda span: (concept_coverage(concepts, text[span[0] : span[1]]), -span[0]))
+    best = max(sentences, key=lambda span: (concept_coverage(concepts, spelled(text[span[0] : span[1]])), -span[0]))
     a, b = best
     while b - a < QUOTE_TARGET_CHARS // 3 and (a, b) != (start, end):  # a too short sentence: add the next
         following = [s for s in sentences if s[0] >= b]
@@ -39,3 +40,14 @@ def verified(text: str, hit: Hit, start: int, end: int) -> bool:
     if not 0 <= hit.start <= start < end <= hit.end <= len(text):
         return False
     return clean_span(text[hit.start : hit.end]) == hit.text and bool(text[start:end].strip())
+
+
+def display_span(clause_text: str, quote: str) -> tuple[str, int, int]:
+    """The quote as displayed (`clean_span`, the clause text's own derivation) and where it sits in the
+    clause's display text: what the page highlights. The whole clause when the quote is all of it or, at
+    a page break, cannot be found in it."""
+    shown = clean_span(quote)
+    at = clause_text.find(shown) if shown else -1
+    if at < 0:
+        return shown, 0, len(clause_text)
+    return shown, at, at + len(shown)

@@ -1,42 +1,78 @@
-"""Which candidate clauses support a question: their coverage of its key concepts."""
+"""Which candidate clauses support a question: a logistic model over the evidence's features.
+
+The weights and the threshold are not written by hand: `python -m vnpolicy.eval.fit_support` fits them
+on the tuning half of the gold questions (the threshold by cross-validation there) and writes
+support_model.json, which ships with the package. A clause's confidence is the model's probability
+that it supports the question; a province (or a lookup) is answered when its best clause reaches the
+threshold.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
-from vnpolicy.answer.question import concept_coverage
-from vnpolicy.index.models import Hit
+import numpy as np
 
-# A clause supports the question when it holds at least this share of the question's concept weight,
-# and at least RELATIVE_TO_BEST of the best candidate's share (eval/answers.py shows the margins).
-SUPPORT_THRESHOLD = 0.6
-RELATIVE_TO_BEST = 0.6
+from vnpolicy.answer.evidence import FEATURES, Evidence
 
-
-@dataclass
-class Scored:
-    hit: Hit
-    coverage: float  # share of the question's concept weight the clause (with its heading) contains
+MODEL_PATH = Path(__file__).parent / "support_model.json"
 
 
-def with_heading(hit: Hit) -> str:
-    """The clause with its heading, as read: an OCR-damaged clause is judged on its restored reading."""
-    return "\n".join([*hit.trail[-1:], hit.restored_text or hit.text])
+@dataclass(frozen=True)
+class SupportModel:
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    thresholds: dict[str, float]  # by `threshold_key`
+
+    def threshold(self, intent: str, language: str) -> float:
+        return self.thresholds[threshold_key(intent, language)]
+
+    def probabilities(self, matrix: np.ndarray) -> np.ndarray:
+        """P(supports) for rows of raw feature values in `features` order."""
+        z = ((matrix - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def score(self, evidence: list[Evidence]) -> None:
+        """Set each item's confidence."""
+        if not evidence:
+            return
+        matrix = np.array([[item.features[name] for name in self.features] for item in evidence], dtype=np.float64)
+        for item, probability in zip(evidence, self.probabilities(matrix), strict=True):
+            item.confidence = round(float(probability), 4)
+
+    def to_dict(self) -> dict:
+        return {
+            "features": list(self.features), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+            "coef": self.coef.tolist(), "intercept": self.intercept, "thresholds": self.thresholds,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SupportModel:
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError(
+                f"{MODEL_PATH.name} was fitted on other features; refit: python -m vnpolicy.eval.fit_support"
+            )
+        return cls(
+            tuple(data["features"]), np.array(data["mean"]), np.array(data["scale"]), np.array(data["coef"]),
+            float(data["intercept"]), {key: float(value) for key, value in data["thresholds"].items()},
+        )
 
 
-def score_candidates(hits: list[Hit], concepts: dict[str, float]) -> list[Scored]:
-    """Candidates by concept coverage; the fused retrieval order (both legs' evidence) breaks ties."""
-    scored = [Scored(hit, concept_coverage(concepts, with_heading(hit))) for hit in hits]
-    return sorted(scored, key=lambda s: -s.coverage)  # stable: ties keep the hybrid ranking
+def threshold_key(intent: str, language: str) -> str:
+    return f"{intent}/{language}"
 
 
-def supporting(scored: list[Scored]) -> list[Scored]:
-    """The clauses that support the question: enough of its concepts, and not far below the best.
+@lru_cache(maxsize=1)
+def shipped_model() -> SupportModel:
+    return SupportModel.from_dict(json.loads(MODEL_PATH.read_text(encoding="utf-8"))["model"])
 
-    e5 cosines bunch together (0.75–0.91 for everything), so no fixed cosine threshold can tell an
-    answer from a near miss; the question's own rare words and phrases can.
-    """
-    if not scored:
-        return []
-    floor = max(SUPPORT_THRESHOLD, RELATIVE_TO_BEST * scored[0].coverage)
-    return [item for item in scored if item.coverage >= floor]
+
+def supporting(evidence: list[Evidence], threshold: float) -> list[Evidence]:
+    """The clauses at or above the threshold, most confident first."""
+    return sorted((item for item in evidence if item.confidence >= threshold), key=lambda item: -item.confidence)

@@ -24,10 +24,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from vnpolicy.api import routes_ask, routes_documents, routes_search
 from vnpolicy.api.middleware import HeadAsGet, SecurityHeaders, UploadSizeLimit
 from vnpolicy.api.runtime import Runtime
-from vnpolicy.api.schemas import ErrorBody, Health
+from vnpolicy.api.schemas import CatchUp, ErrorBody, Health
 from vnpolicy.api.security import AccessPolicy
-from vnpolicy.api.service import VnPolicy
+from vnpolicy.api.service import VnPolicy, WriteFailed
 from vnpolicy.api.validation import InvalidRequest, NotFound
+from vnpolicy.index.retriever import ClauseCounts
 from vnpolicy.ingest.loaders import FileTooLarge, IngestError, UnsupportedFileType
 
 logger = logging.getLogger("vnpolicy.api")
@@ -59,13 +60,17 @@ def health(request: Request) -> Health | JSONResponse:
     runtime: Runtime = request.app.state.runtime
     if not runtime.loaded:
         status = "error" if runtime.failure else "loading"
-        return JSONResponse(Health(status=status, detail=runtime.failure).model_dump(exclude_none=True), 503)
-    table = runtime.service.retriever.table
+        detail = runtime.failure or runtime.stage
+        return JSONResponse(Health(status=status, detail=detail).model_dump(exclude_none=True), 503)
+    service = runtime.service
+    table = service.retriever.table
+    counts = ClauseCounts.of(list(table.documents.values()))
+    progress = service.catching_up
     return Health(
-        status="ok",
-        documents=len(table.documents),
-        clauses=sum(len(document.clauses) for document in table.documents.values()),
-        indexed_clauses=len(table),
+        status="ok", documents=len(table.documents), clauses=counts.total, indexed_clauses=counts.indexed,
+        not_indexed=counts.not_indexed, clause_note=counts.sentence(), detail=runtime.catch_up_failure,
+        catching_up=CatchUp(indexed=progress[0], total=progress[1]) if progress else None,
+        repairs=list(service.indexes.repairs) or None,
     )
 
 
@@ -116,6 +121,11 @@ async def _ingest_error(_: Request, error: IngestError) -> JSONResponse:
     return _error(_ingest_status(error), str(error))
 
 
+async def _write_failed(_: Request, error: WriteFailed) -> JSONResponse:
+    # 507 Insufficient Storage when the disk is full; otherwise the service cannot write just now.
+    return _error(507 if error.disk_full else 503, str(error))
+
+
 async def _unexpected_error(_: Request, error: Exception) -> JSONResponse:
     logger.error("unhandled error", exc_info=error)
     return _error(500, "internal server error; the server log has the details")
@@ -161,6 +171,7 @@ def create_app(service: VnPolicy | None = None) -> FastAPI:
     app.add_exception_handler(IngestError, _ingest_error)
     app.add_exception_handler(InvalidRequest, _invalid_request)
     app.add_exception_handler(NotFound, _not_found)
+    app.add_exception_handler(WriteFailed, _write_failed)
     app.add_exception_handler(Exception, _unexpected_error)
     app.include_router(service_router)
     for router in ROUTERS:

@@ -7,6 +7,8 @@ import importlib
 import json
 import os
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -30,15 +32,11 @@ def _fail(message: str) -> int:
     return 1
 
 
-def _ocr_progress(path: Path, page: int, pages: int) -> None:
-    """One line per scanned page read by OCR (a page takes seconds: the user sees it move)."""
-    print(f"vnpolicy: OCR {path.name}: page {page} of {pages} read", file=sys.stderr, flush=True)
-
-
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
+    from vnpolicy.api.progress import Progress
+    from vnpolicy.index.retriever import ClauseCounts
     from vnpolicy.ingest.pipeline import expand_paths
+    from vnpolicy.ingest.store import data_home
 
     paths = [Path(p) for p in args.paths]
     missing = [p for p in paths if not p.exists()]
@@ -47,46 +45,78 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     files = list(expand_paths([p for p in paths if p.exists()]))
     if not files:
         return _fail("nothing to ingest: no .txt, .docx, .doc or .pdf file found in the paths given")
+    progress = Progress(enabled=not args.json)
+    progress.step(f"ingesting {len(files)} file(s) into {Path(args.home) if args.home else data_home()}")
     service = _service(args)
-    bar = tqdm(total=len(files), desc="ingesting", unit="file", disable=args.json or not sys.stderr.isatty())
-    indexing = tqdm(desc="indexing", unit="doc", disable=args.json or not sys.stderr.isatty())
-    reports = service.ingest(
-        files, on_file=lambda _: bar.update(), on_indexed=lambda _: indexing.update(), on_page=_ocr_progress
-    )
-    bar.close()
-    indexing.close()
+    service.load_model(progress.step)  # built on the first run: its steps show
+    reading = progress.bar("reading", len(files), "file")
+    indexing = None
+
+    def on_clauses(count: int) -> None:
+        nonlocal indexing
+        if indexing is None:  # the files are read: the total to index is known
+            reading.close()
+            indexing = progress.bar("indexing", ClauseCounts.of(service.store.documents()).indexed, "clause")
+        indexing.update(count)
+
+    def on_page(path: Path, page: int, pages: int) -> None:  # an OCR page takes seconds: each one is said
+        progress.say(f"vnpolicy: OCR {path.name}: page {page} of {pages} read")
+
+    reports = service.ingest(files, on_file=lambda _: reading.update(), on_clauses=on_clauses, on_page=on_page)
+    (indexing or reading).close()
     if args.json:
         _print_json([vars(report) for report in reports])
     else:
-        for report in reports:
-            if report.status == "failed":
-                print(f"FAILED     {report.path}: {report.error}")
-                continue
-            print(f"{report.status:<10} {report.path} → {report.document_id} ({report.clauses} clauses)")
-            for warning in report.warnings:
-                print(f"           warning: {warning}")
-        documents, clauses = service.store.counts()
+        _print_reports(reports, args.verbose)
+        counts = ClauseCounts.of(service.store.documents())
         failed = sum(report.status == "failed" for report in reports)
         print(
-            f"\n{len(reports) - failed} of {len(reports)} file(s) ingested, {failed} failed; "
-            f"the store now holds {documents} document(s) and {clauses} clause(s) in {service.home}"
+            f"\n{len(reports) - failed} of {len(reports)} file(s) ingested, {failed} failed. "
+            f"The store in {service.home} holds {len(service.store.documents())} document(s): {counts.sentence()}."
         )
     return 1 if missing or any(report.status == "failed" for report in reports) else 0
 
 
+def _print_reports(reports, verbose: bool) -> None:
+    """One line per file; a document's warnings (expected for scanned or partly stated documents) are
+    counted on its line and listed with --verbose."""
+    unlisted = 0
+    for report in reports:
+        if report.status == "failed":
+            print(f"FAILED     {report.path}: {report.error}")
+            continue
+        warnings = len(report.warnings)
+        noted = f"; {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+        print(f"{report.status:<10} {report.path} → {report.document_id} ({report.clauses} clauses{noted})")
+        if verbose:
+            for warning in report.warnings:
+                print(f"           warning: {warning}")
+        else:
+            unlisted += warnings
+    if unlisted:
+        print(f"{unlisted} warning(s) about the texts (e.g. no number or date stated, OCR noise removed): "
+              "--verbose lists them")
+
+
 def cmd_documents(args: argparse.Namespace) -> int:
+    from vnpolicy.index.retriever import ClauseCounts
+
     service = _service(args)
-    summaries = [doc.summary() for doc in service.store.documents()]
+    documents = service.store.documents()
+    summaries = [doc.summary() for doc in documents]
     if args.json:
         _print_json(summaries)
         return 0
     if not summaries:
         print("No documents yet: run `vnpolicy ingest PATH`.")
-    for doc in summaries:
+        return 0
+    for document, doc in zip(documents, summaries, strict=True):
+        indexed = ClauseCounts.of([document]).indexed
         print(
             f"{doc['id']}  {doc['province'] or '?':<12} {doc['doc_type'] or '?':<13} {doc['number'] or '-':<11} "
-            f"{doc['date'] or '-':<10} {doc['clause_count']:>4} clauses  {doc['source_name']}"
+            f"{doc['date'] or '-':<10} {doc['clause_count']:>4} clauses ({indexed:>3} indexed)  {doc['source_name']}"
         )
+    print(f"{len(documents)} document(s): {ClauseCounts.of(documents).sentence()}.")
     return 0
 
 
@@ -130,11 +160,10 @@ def _print_answer(answer) -> None:
     if answer.citations:
         print("\nNguồn:" if answer.language == "vi" else "\nSources:")
     for citation in answer.citations:
-        where = " › ".join(filter(None, [citation.province, citation.document_number or citation.source_name,
-                                         citation.path]))
-        quote = " ".join(citation.quote.split())  # the terminal shows page breaks inside a quote as spaces
-        page = f"trang {citation.page}, " if citation.page else ""
-        print(f"[{citation.n}] {where}  ({page}ký tự {citation.start}–{citation.end})\n    {quote}")
+        chars = "ký tự" if answer.language == "vi" else "characters"
+        page = f"{'trang' if answer.language == 'vi' else 'page'} {citation.page}, " if citation.page else ""
+        print(f"[{citation.n}] {citation.source_line}  ({page}{chars} {citation.start}–{citation.end})\n"
+              f"    {citation.quote_display}")
         if citation.restored_text:
             print(f"    OCR text, restored reading: {citation.restored_text}")
 
@@ -200,9 +229,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from vnpolicy.api.app import create_app
 
-    # The app loads the index in the background: /health says when it is ready.
-    uvicorn.run(create_app(_service(args)), host=args.host, port=args.port, log_level=args.log_level)
+    # The app loads the index in the background: /health says when it is ready, and so does the terminal.
+    app = create_app(_service(args))
+    server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level))
+    local = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
+    threading.Thread(
+        target=_announce_when_ready, args=(server, app.state.runtime, f"http://{local}:{args.port}"), daemon=True
+    ).start()
+    server.run()
     return 0
+
+
+def _announce_when_ready(server, runtime, base: str) -> None:
+    """Say what the load is doing, and print where to open the page once the server listens and the index
+    is loaded, i.e. once /health answers 200 (before, a question would get a 503)."""
+    stage, since, last = None, time.monotonic(), time.monotonic()
+    while not (runtime.loaded and server.started):
+        if runtime.failure:
+            return  # the server log says why, and /health
+        if runtime.stage != stage:
+            stage, since, last = runtime.stage, time.monotonic(), time.monotonic()
+            print(f"vnpolicy: {stage}…", file=sys.stderr, flush=True)
+        elif time.monotonic() - last >= 3:
+            last = time.monotonic()
+            print(f"vnpolicy: still {stage} ({last - since:.0f} s)…", file=sys.stderr, flush=True)
+        time.sleep(0.1)
+    print(f"\nOpen {base}/ (chat) or {base}/docs (API)\n", flush=True)
 
 
 def _add_filter_options(parser: argparse.ArgumentParser) -> None:
@@ -223,6 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="ingest and index .txt, .docx, .doc and .pdf files or folders")
     ingest.add_argument("paths", nargs="+")
     ingest.add_argument("--json", action="store_true", help="print the per-file report as JSON")
+    ingest.add_argument("--verbose", "-v", action="store_true", help="list every warning about the texts")
     ingest.set_defaults(run=cmd_ingest)
 
     documents = commands.add_parser("documents", help="list the ingested documents")
@@ -273,7 +326,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     serve.set_defaults(run=cmd_serve)
+    _accept_global_options_after(commands)
     return parser
+
+
+def _accept_global_options_after(commands: argparse._SubParsersAction) -> None:
+    """`vnpolicy ingest X --home D` as well as `vnpolicy --home D ingest X`: every subcommand takes the
+    global options too; SUPPRESS leaves the value given before the subcommand when none is given after."""
+    for sub in commands.choices.values():
+        sub.add_argument("--home", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        for action in sub._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _accept_global_options_after(action)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -289,4 +353,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(missing))
     except KeyboardInterrupt:
         return _fail("interrupted")
+    except Exception as error:
+        from vnpolicy.api.service import WriteFailed
+        from vnpolicy.ingest.store import StoreError
+
+        if isinstance(error, StoreError | WriteFailed):  # sentences for the user, not tracebacks
+            return _fail(str(error))
+        raise
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Annotated, Any
@@ -18,6 +19,7 @@ from vnpolicy.api.security import require_read_key
 if TYPE_CHECKING:
     from vnpolicy.api.runtime import Runtime
 
+WORDS_PER_DELTA = 4
 router = APIRouter(prefix="/api/ask", tags=["ask"], dependencies=[Depends(require_read_key)])
 
 _ERRORS = {
@@ -65,9 +67,16 @@ def stream_events(answer: Answer) -> Iterator[tuple[str, dict]]:
     }
     for citation in answer.citations:
         yield "citation", asdict(citation)
-    for line in answer.answer.splitlines(keepends=True):
-        yield "delta", {"text": line}
+    for piece in _pieces(answer.answer):
+        yield "delta", {"text": piece}
     yield "done", {"answer": answer.answer, "supported": answer.supported}
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """The text in runs of a few words (with their spaces), which the page paints one per frame."""
+    words = re.findall(r"\S+\s*|\s+", text)
+    for at in range(0, len(words), WORDS_PER_DELTA):
+        yield "".join(words[at : at + WORDS_PER_DELTA])
 
 
 def _sse(events: Iterator[tuple[str, dict]]) -> Iterator[str]:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
+from vnpolicy.answer.sources import source_line
 from vnpolicy.api.catalog import current_province_of
 from vnpolicy.api.schemas import (
     EXAMPLE_CLAUSE_ID,
@@ -32,6 +33,7 @@ from vnpolicy.api.schemas import (
     YearFacet,
 )
 from vnpolicy.api.security import require_read_key, require_write_key
+from vnpolicy.index.retriever import ClauseCounts
 from vnpolicy.ingest.models import Document
 
 if TYPE_CHECKING:
@@ -48,7 +50,8 @@ DocumentId = Annotated[str, Path(description="A document id.", examples=[EXAMPLE
 
 
 def _summary(document: Document) -> DocumentSummary:
-    return DocumentSummary.model_validate(document.summary())
+    indexed = ClauseCounts.of([document]).indexed
+    return DocumentSummary.model_validate({**document.summary(), "indexed_clauses": indexed})
 
 
 def _service(request: Request) -> VnPolicy:
@@ -78,7 +81,7 @@ def get_document(
     """
     document = _service(request).document(document_id)
     return DocumentDetail(
-        **document.summary(), warnings=document.warnings, clauses=document.clauses,
+        **_summary(document).model_dump(), warnings=document.warnings, clauses=document.clauses,
         text=document.text if include_text else None,
     )
 
@@ -99,6 +102,12 @@ def get_clause(
         next=found.next,
         document=_summary(found.document),
         offsets=Offsets(start=clause.start, end=clause.end, source_text=found.source_text),
+        source_line=source_line(
+            number=found.document.meta.number.value, title=found.document.meta.title.value,
+            source_name=found.document.source_name, date=found.document.meta.date.value,
+            province=found.document.meta.province.value, province_current=current_province_of(found.document),
+            path=clause.path, language="vi",
+        ),
     )
 
 
@@ -155,7 +164,9 @@ async def upload_document(
     ))],
 ) -> UploadResult:
     """Ingest and index one file, e.g. `ke-hoach-ben-tre.txt`; searchable as soon as this returns."""
-    service = _service(request)  # no writes until the index has loaded
+    runtime: Runtime = request.app.state.runtime
+    runtime.writable()  # no writes until the index has loaded and caught up
+    service = runtime.service
     if not file.filename:
         raise HTTPException(422, "the upload has no file name, and its extension tells the file type")
     data = await file.read()
@@ -185,7 +196,9 @@ async def delete_document(request: Request, document_id: DocumentId) -> Response
 
     E.g. `DELETE /api/documents/98c32be8083db648` removes the Bến Tre plan (Kế hoạch thực hiện Kết luận 72-KL/TW).
     """
-    await run_in_threadpool(_service(request).delete, document_id)
+    runtime: Runtime = request.app.state.runtime
+    runtime.writable()
+    await run_in_threadpool(runtime.service.delete, document_id)
     return Response(status_code=204)
 
 

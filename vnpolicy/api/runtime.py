@@ -23,25 +23,44 @@ class Runtime:
 
     The index loads in a background thread so the server answers /health at once; requests that
     need the index get a 503 until it is there. Writes get the 503 too, so a write never races the
-    first load.
+    first load. The last complete snapshot is served as soon as it is read; when the store holds
+    more (a process stopped between its writes), the index catches up in the same thread afterwards
+    (/health shows the progress) and writes wait with a 503 until it has.
     """
 
     def __init__(self, service: VnPolicy) -> None:
         self.service = service
         self._loaded = threading.Event()
         self.failure: str | None = None
+        self.stage = "starting the server"  # what the load is doing now, for /health while it loads
+        self.catch_up_failure: str | None = None
         # Searches in flight at once: their query embeddings merge into shared forward passes
         # (vnpolicy.index.embedding.coalescing.CoalescingRunner), so more in flight means more queries per pass.
         self._search_turns = anyio.CapacityLimiter(SEARCHES_IN_FLIGHT)
 
     def load(self) -> None:
         try:
-            self.service.retriever  # noqa: B018 — the property loads the model and syncs the index
+            self.service.load_model(self._doing)
+            self._doing("loading the index")
+            in_step = self.service.open()  # the last complete snapshot, repaired where damaged
         except Exception as error:
             logger.exception("loading the index failed")
             self.failure = f"the index could not be loaded ({type(error).__name__}); the server log says why"
-        else:
-            self._loaded.set()
+            return
+        self._loaded.set()
+        if not in_step:
+            try:
+                self.service.catch_up()
+            except Exception as error:
+                logger.exception("catching up with the store failed")
+                self.catch_up_failure = (
+                    f"the index could not catch up with the store ({type(error).__name__}); searches answer "
+                    "from the last complete snapshot and the server log says why"
+                )
+
+    def _doing(self, step: str) -> None:
+        self.stage = step
+        logger.info("%s", step)
 
     @property
     def loaded(self) -> bool:
@@ -54,6 +73,17 @@ class Runtime:
                 503, self.failure or "the index is still loading; retry in a few seconds", headers={"Retry-After": "5"}
             )
         return self.service.retriever
+
+    def writable(self) -> None:
+        """A 503 unless writes can run now: the index loaded and in step with the store."""
+        self.retriever()
+        progress = self.service.catching_up
+        if progress is not None or self.catch_up_failure:
+            detail = self.catch_up_failure or (
+                f"the index is catching up with the store ({progress[0]} of {progress[1]} documents); "
+                "retry in a few seconds"
+            )
+            raise HTTPException(503, detail, headers={"Retry-After": "5"})
 
     async def search(self, query: str, k: int, filters: SearchFilters) -> list[Hit]:
         self.retriever()  # 503 while loading

@@ -117,6 +117,9 @@ class DocumentSummary(BaseModel):
     source_name: str
     content_hash: str
     clause_count: int
+    indexed_clauses: int | None = Field(
+        None, description="Of clause_count, the clauses search covers (recipient lists and signatures are not)."
+    )
     title: str | None
     doc_type: str | None
     number: str | None
@@ -156,6 +159,7 @@ class ClauseContext(BaseModel):
         "clause": EXAMPLE_CLAUSE, "trail": _EXAMPLE_TRAIL, "ancestors": [], "parent": None, "previous": None,
         "next": None, "document": EXAMPLE_SUMMARY,
         "offsets": {"start": 4046, "end": 4651, "source_text": EXAMPLE_CLAUSE["text"]},
+        "source_line": "Kế hoạch thực hiện Kết luận số 72-KL/TW · Bến Tre (nay thuộc tỉnh Vĩnh Long) · mục II › 1",
     })
 
     clause: Clause
@@ -166,6 +170,7 @@ class ClauseContext(BaseModel):
     next: Clause | None
     document: DocumentSummary
     offsets: Offsets
+    source_line: str = Field(description="The clause for a reader: number · short title · date · province · section.")
 
 
 class UploadResult(BaseModel):
@@ -222,23 +227,43 @@ class Facets(BaseModel):
         ],
         "doc_types": [{"doc_type": "Kế hoạch", "documents": 3, "clauses": 167}],
         "years": [{"year": 2024, "documents": 1, "clauses": 45}],
+        "undated_documents": 3,
     })
 
     provinces: list[ProvinceFacet]
     provinces_current: list[CurrentProvinceFacet]
     doc_types: list[DocTypeFacet]
     years: list[YearFacet]
-    undated_documents: int = Field(0, description="Documents with no date, which a year filter excludes.")
+    undated_documents: int = Field(0, description="Documents whose text states no date: a year filter leaves them out.")
+
+
+class CatchUp(BaseModel):
+    indexed: int
+    total: int
 
 
 class Health(BaseModel):
-    model_config = _examples({"status": "ok", "documents": 5, "clauses": 381, "indexed_clauses": 350})
+    model_config = _examples({
+        "status": "ok", "documents": 5, "clauses": 382, "indexed_clauses": 337,
+        "not_indexed": {"recipients": 42, "signature": 3},
+        "clause_note": "382 clauses, 337 indexed: 42 recipient-list lines (Nơi nhận) and 3 signature blocks are "
+        "not searched",
+    })
 
     status: Literal["ok", "loading", "error"]
     documents: int | None = None
     clauses: int | None = None
-    indexed_clauses: int | None = Field(None, description="Clauses the search covers (signatures etc. excluded).")
-    detail: str | None = None
+    indexed_clauses: int | None = Field(None, description="Clauses the search covers.")
+    not_indexed: dict[str, int] | None = Field(None, description="The clauses search leaves out, by kind.")
+    clause_note: str | None = Field(None, description="The counts in one sentence, the difference explained.")
+    detail: str | None = Field(None, description="While loading: what the server is waiting for; on error: why.")
+    catching_up: CatchUp | None = Field(
+        None, description="Present while the index catches up with the store; searches answer from the last "
+        "complete snapshot meanwhile and writes get a 503."
+    )
+    repairs: list[str] | None = Field(
+        None, description="Damaged index files found since the server started, each rebuilt from the store."
+    )
 
 
 class ErrorBody(BaseModel):

@@ -1,32 +1,73 @@
-"""Answer quality: support decisions, province lists and quote fidelity on the gold and unanswerable sets."""
+"""Answer quality on the gold questions, tuning and test halves side by side.
+
+Figures (each per half, and per question language):
+- aggregate: the exact province set; province precision and recall over all aggregate questions;
+- lookup (lookups, OCR and cross-lingual questions): answered with a quote from a gold clause;
+- unanswerable: refused; answerable (every other kind): answered;
+- quotes equal to the original text at their offsets (every citation of every answer).
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from vnpolicy.answer import Answer, answer_question
-from vnpolicy.eval.gold import load_gold
+from vnpolicy.answer.support import shipped_model
+from vnpolicy.eval.gold import GoldQuestion, RetrievedUnit, contains_snippet, load_answer_set
 
-UNANSWERABLE = Path(__file__).parent / "data" / "unanswerable.jsonl"
+LANGUAGES = ("vi", "vi-nodiac", "en")
 
 
-def load_unanswerable(path: Path = UNANSWERABLE) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+@dataclass
+class Outcome:
+    question: GoldQuestion
+    answer: Answer
+    got: set[str] = field(default_factory=set)  # provinces answered
+    cited: list[RetrievedUnit] = field(default_factory=list)  # the clauses its (not merely related) citations quote
+
+    @property
+    def answered(self) -> bool:
+        return self.answer.supported
+
+    @property
+    def gold_quote(self) -> bool:
+        return any(contains_snippet(unit, snippet) for unit in self.cited for snippet in self.question.relevant)
 
 
 @dataclass
 class AnswerReport:
-    supported_gold: int
-    gold: int
-    unsupported_unanswerable: int
-    unanswerable: int
-    province_results: dict[str, tuple[float, float, list[str], list[str]]]  # id → (P, R, got, expected)
+    outcomes: dict[str, Outcome]
     quotes_checked: int
     quotes_matching: int
-    answers: dict[str, Answer]
+    thresholds: dict[str, float]
+
+    @property
+    def answers(self) -> dict[str, Answer]:
+        return {qid: outcome.answer for qid, outcome in self.outcomes.items()}
+
+    def figures(self, split: str, lang: str | None = None) -> dict[str, tuple[float, int]]:
+        """name → (rate, questions it is over), for one half (and one language)."""
+        chosen = [o for o in self.outcomes.values() if o.question.split == split and lang in (None, o.question.lang)]
+        aggregate = [o for o in chosen if o.question.kind == "aggregate"]
+        lookups = [o for o in chosen if o.question.kind not in ("aggregate", "unanswerable")]
+        unanswerable = [o for o in chosen if o.question.kind == "unanswerable"]
+        answerable = [o for o in chosen if o.question.kind != "unanswerable"]
+        got = sum(len(o.got) for o in aggregate)
+        expected = sum(len(o.question.provinces) for o in aggregate)
+        right = sum(len(o.got & set(o.question.provinces)) for o in aggregate)
+
+        def rate(values: list[bool]) -> tuple[float, int]:
+            return (sum(values) / len(values) if values else float("nan"), len(values))
+
+        return {
+            "aggregate exact province set": rate([o.got == set(o.question.provinces) for o in aggregate]),
+            "province precision": (right / got if got else float("nan"), got),
+            "province recall": (right / expected if expected else float("nan"), expected),
+            "lookup quotes a gold clause": rate([o.gold_quote for o in lookups]),
+            "unanswerable refused": rate([not o.answered for o in unanswerable]),
+            "answerable answered": rate([o.answered for o in answerable]),
+        }
 
 
 def quote_matches(service, answer: Answer) -> tuple[int, int]:
@@ -38,37 +79,42 @@ def quote_matches(service, answer: Answer) -> tuple[int, int]:
     return len(answer.citations), matching
 
 
-def evaluate_answers(service) -> AnswerReport:
-    answers: dict[str, Answer] = {}
-    province_results = {}
-    supported = quotes = matching = 0
-    gold = load_gold()
-    for question in gold:
+def evaluate_answers(service, questions: Sequence[GoldQuestion] | None = None) -> AnswerReport:
+    outcomes = {}
+    quotes = matching = 0
+    for question in load_answer_set() if questions is None else questions:
         answer = answer_question(service, question.question)
-        answers[question.id] = answer
-        supported += answer.supported
+        table = service.retriever.table
+        cited = [
+            RetrievedUnit(c.source_name, table.clauses[table.row_of[c.clause_id]].text)
+            for c in answer.citations if not c.related and c.clause_id in table.row_of
+        ]
+        outcomes[question.id] = Outcome(question, answer, {p.name for p in answer.provinces}, cited)
         checked, ok = quote_matches(service, answer)
         quotes, matching = quotes + checked, matching + ok
-        if question.kind == "aggregate":
-            got = sorted(p.name for p in answer.provinces)
-            expected = sorted(question.provinces)
-            hits = len(set(got) & set(expected))
-            precision = hits / len(got) if got else 0.0
-            province_results[question.id] = (precision, hits / len(expected), got, expected)
-    unanswerable = load_unanswerable()
-    refused = 0
-    for row in unanswerable:
-        answer = answer_question(service, row["question"])
-        answers[row["id"]] = answer
-        refused += not answer.supported
-        checked, ok = quote_matches(service, answer)
-        quotes, matching = quotes + checked, matching + ok
-    return AnswerReport(supported, len(gold), refused, len(unanswerable), province_results, quotes, matching, answers)
+    return AnswerReport(outcomes, quotes, matching, shipped_model().thresholds)
 
 
 def print_report(report: AnswerReport, out: Callable[[str], None] = print) -> None:
-    out(f"gold questions answered as supported: {report.supported_gold}/{report.gold}")
-    out(f"unanswerable questions answered as not supported: {report.unsupported_unanswerable}/{report.unanswerable}")
-    for question_id, (precision, recall, got, expected) in report.province_results.items():
-        out(f"  {question_id:<22} P={precision:.2f} R={recall:.2f} got={got} expected={expected}")
+    thresholds = ", ".join(f"{kind} {value:.2f}" for kind, value in report.thresholds.items())
+    out(f"support thresholds (5-fold cross-validation on the tuning half): {thresholds}")
+    out(f"{'':<34}{'tune':>16}{'test':>16}")
+    for lang in (None, *LANGUAGES):
+        if lang:
+            out(f"  {lang}")
+        tune, test = report.figures("tune", lang), report.figures("test", lang)
+        for name in tune:
+            cells = "".join(f"{value:>10.3f} ({count:>3})" for value, count in (tune[name], test[name]))
+            out(f"{'  ' if lang else ''}{name:<{34 if not lang else 32}}{cells}")
     out(f"quotes equal to the original text at their offsets: {report.quotes_matching}/{report.quotes_checked}")
+
+
+def report_dict(report: AnswerReport) -> dict:
+    return {
+        "thresholds": report.thresholds,
+        **{
+            split: {lang or "all": report.figures(split, lang) for lang in (None, *LANGUAGES)}
+            for split in ("tune", "test")
+        },
+        "quotes_matching": [report.quotes_matching, report.quotes_checked],
+    }

@@ -10,10 +10,14 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vnpolicy.eval.metrics import mean, mrr_at, ndcg_at, recall_at
 from vnpolicy.index.retriever import HybridRetriever, index_document
 from vnpolicy.ingest.models import Clause, Document, DocumentMeta
+
+if TYPE_CHECKING:
+    from vnpolicy.index.embedding import Embedder
 
 K = 10
 
@@ -53,7 +57,7 @@ def passage_document(passage_id: str, title: str, text: str) -> Document:
     return Document(passage_id, passage_id, passage_id, text, DocumentMeta(), [clause])
 
 
-def build_retriever(beir: BeirSet, embedder) -> HybridRetriever:
+def build_retriever(beir: BeirSet, embedder: Embedder) -> HybridRetriever:
     documents = [passage_document(pid, title, text) for pid, (title, text) in beir.corpus.items()]
     return HybridRetriever.build(documents, [index_document(doc, embedder) for doc in documents], embedder)
 

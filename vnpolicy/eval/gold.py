@@ -20,7 +20,12 @@ from rapidfuzz import fuzz
 from vnpolicy.eval.metrics import mean, mrr_at, recall_at, success_at
 from vnpolicy.ingest.normalize import folded_form
 
-DEV_SET = Path(__file__).parent / "data" / "dev.jsonl"
+DATA = Path(__file__).parent / "data"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"  # the bundled sample corpus
+DEV_SET = DATA / "dev.jsonl"
+GOLD_SET = DATA / "gold.jsonl"  # ≥ 200 questions written from the documents, each in the tuning or the test half
+UNANSWERABLE = DATA / "unanswerable.jsonl"
+MORE_SET = DATA / "more.jsonl"  # questions on the five documents of ../shared/more-documents
 FUZZY_THRESHOLD = 90
 
 
@@ -38,6 +43,12 @@ class GoldQuestion:
     lang: str
     relevant: tuple[Snippet, ...]
     provinces: tuple[str, ...]
+    split: str = "tune"  # "tune": weights and thresholds may be fitted on it; "test": only measured
+    family: str = ""  # one question asked in several languages: its rows stay in one fold
+
+    @property
+    def group(self) -> str:
+        return self.family or self.id
 
 
 @dataclass(frozen=True)
@@ -46,7 +57,8 @@ class RetrievedUnit:
     text: str
 
 
-def load_gold(path: Path = DEV_SET) -> list[GoldQuestion]:
+def load_gold(path: Path = DEV_SET, kind: str | None = None) -> list[GoldQuestion]:
+    """Questions of a JSON-lines file; `kind` for files of one kind without the field (unanswerable.jsonl)."""
     questions = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
@@ -54,12 +66,19 @@ def load_gold(path: Path = DEV_SET) -> list[GoldQuestion]:
         row = json.loads(line)
         questions.append(
             GoldQuestion(
-                id=row["id"], question=row["question"], kind=row["kind"], lang=row.get("lang", ""),
-                relevant=tuple(Snippet(r["document"], r["snippet"]) for r in row["relevant"]),
-                provinces=tuple(row.get("provinces", [])),
+                id=row["id"], question=row["question"], kind=row.get("kind", kind or ""), lang=row.get("lang", ""),
+                relevant=tuple(Snippet(r["document"], r["snippet"]) for r in row.get("relevant", [])),
+                provinces=tuple(row.get("provinces", [])), split=row.get("split", "tune"),
+                family=row.get("family", ""),
             )
         )
     return questions
+
+
+def load_answer_set() -> list[GoldQuestion]:
+    """The answer questions over the sample corpus: gold.jsonl (both halves), and dev.jsonl and
+    unanswerable.jsonl, which joined the tuning half."""
+    return [*load_gold(GOLD_SET), *load_gold(DEV_SET), *load_gold(UNANSWERABLE, kind="unanswerable")]
 
 
 def dev_questions(path: Path = DEV_SET) -> list[str]:

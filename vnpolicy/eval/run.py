@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vnpolicy.eval.answers import evaluate_answers, print_report
+from vnpolicy.eval.answers import evaluate_answers, print_report, report_dict
 from vnpolicy.eval.baseline import LangChainDefaultBaseline
 from vnpolicy.eval.beir import K, build_retriever, evaluate_beir, load_beir
 from vnpolicy.eval.documents import run_documents
-from vnpolicy.eval.gold import QuestionResult, RetrievedUnit, evaluate, load_gold
+from vnpolicy.eval.gold import SAMPLE, QuestionResult, RetrievedUnit, evaluate, load_gold
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+if TYPE_CHECKING:
+    from vnpolicy.index.embedding import Embedder
+
 GOLD_GROUPS = ("all", "lookup", "aggregate", "ocr", "crosslingual")
 
 
@@ -46,7 +49,7 @@ def run_gold(service) -> tuple[dict, dict, list[QuestionResult]]:
     return ours, theirs, results
 
 
-def run_beir(folder: Path, embedder) -> tuple[dict[str, float], dict[str, float]]:
+def run_beir(folder: Path, embedder: Embedder) -> tuple[dict[str, float], dict[str, float]]:
     beir = load_beir(folder)
     retriever = build_retriever(beir, embedder)
     ours = evaluate_beir(beir, lambda q: [hit.clause_id for hit in retriever.search(q, k=K)])
@@ -68,14 +71,9 @@ def run(service, beir_folders: Sequence[Path], out: Callable[[str], None] = prin
     report = {"documents": documents, "gold": {"vnpolicy": ours, "langchain-default": theirs, "misses_at_5": misses}}
     answers = evaluate_answers(service)
     out("")
-    out("Answers (POST /api/ask) on the gold questions and eval/data/unanswerable.jsonl")
+    out("Answers (POST /api/ask) on eval/data/gold.jsonl (+ dev.jsonl and unanswerable.jsonl in the tuning half)")
     print_report(answers, out)
-    report["answers"] = {
-        "supported_gold": [answers.supported_gold, answers.gold],
-        "refused_unanswerable": [answers.unsupported_unanswerable, answers.unanswerable],
-        "provinces": {qid: {"precision": p, "recall": r} for qid, (p, r, _, _) in answers.province_results.items()},
-        "quotes_matching": [answers.quotes_matching, answers.quotes_checked],
-    }
+    report["answers"] = report_dict(answers)
     for folder in beir_folders:
         beir_ours, beir_theirs = run_beir(folder, service.retriever.embedder)
         out("")

@@ -72,9 +72,3 @@ def looks_english(text: str) -> bool:
     function_words = sum(word in _ENGLISH_WORDS for word in words)
     return (function_words >= 1 and len(words) >= 2) or 2 * foreign > len(words)
 
-
-def expand_for_lexical(query: str) -> str:
-    """An English query with its Vietnamese glossary terms appended, so BM25 can meet Vietnamese text."""
-    if not looks_english(query):
-        return query
-    return " ".join([query, *translate_terms(query)])

@@ -1,16 +1,65 @@
-"""What a query says besides its words: the province it names."""
+"""A query read once: its language, its tokens for BM25, the places it names.
+
+Every leg and every later stage (the answer's support check) takes this record instead of reading
+the text again.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
+from vnpolicy.index.glossary import looks_english, translate_terms
+from vnpolicy.index.tokenize import Tokens, tokenize
 from vnpolicy.ingest.gazetteer import LOCALITIES, locality_spellings, province_spellings
-from vnpolicy.ingest.normalize import folded_form
+from vnpolicy.ingest.normalize import folded_form, has_diacritics
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    english: bool
+    accented: bool  # typed with diacritics: BM25 scores the exact field first
+    folded: str  # folded form, words separated by single spaces
+    lexical_text: str  # what BM25 scores: an English query gets its glossary terms appended
+    tokens: Tokens  # of lexical_text
+    places: tuple[str, ...]  # pre-2025 provinces named, directly or by one of their towns, in order
+
+    @property
+    def province(self) -> str | None:
+        """The one province the query names, or None for none or several."""
+        return self.places[0] if len(self.places) == 1 else None
+
+
+def named_places(folded: str) -> tuple[str, ...]:
+    """Pre-2025 provinces a folded text names (by name, alias or town), longest spelling first so the
+    "vinh" of "tra vinh" is not also the town of Vinh; post-2025 names count as the province of that name."""
+    spellings = {**{s: LOCALITIES[n] for s, n in locality_spellings().items()}, **province_spellings()}
+    padded = f" {folded} "
+    found: list[tuple[int, str]] = []
+    for spelling in sorted(spellings, key=len, reverse=True):
+        needle = f" {spelling} "
+        position = padded.find(needle)
+        while position >= 0:
+            found.append((position, spellings[spelling]))
+            padded = padded[:position] + " " + "#" * (len(needle) - 2) + " " + padded[position + len(needle) :]
+            position = padded.find(needle)
+    return tuple(dict.fromkeys(name for _, name in sorted(found)))
+
+
+@lru_cache(maxsize=4096)
+def parse_query(text: str) -> Query:
+    english = looks_english(text)
+    folded = " ".join(re.findall(r"\w+", folded_form(text)))
+    lexical_text = " ".join([text, *translate_terms(text)]) if english else text
+    return Query(
+        text=text, english=english, accented=has_diacritics(text), folded=folded, lexical_text=lexical_text,
+        tokens=tokenize(lexical_text), places=named_places(folded),
+    )
 
 
 def named_province(query: str) -> str | None:
     """The one pre-2025 province a query names, directly or by one of its towns; None for none or several."""
-    folded = " " + " ".join(re.findall(r"\w+", folded_form(query))) + " "
-    found = {name for spelling, name in province_spellings().items() if f" {spelling} " in folded}
-    found |= {LOCALITIES[name] for spelling, name in locality_spellings().items() if f" {spelling} " in folded}
-    return found.pop() if len(found) == 1 else None
+    return parse_query(query).province
+

@@ -11,26 +11,30 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from vnpolicy.index.dense import DenseIndex
-from vnpolicy.index.glossary import expand_for_lexical
 from vnpolicy.index.lexical import LexicalIndex
 from vnpolicy.index.models import Hit, LegResult, SearchFilters
-from vnpolicy.index.query import named_province
+from vnpolicy.index.query import Query, parse_query
 from vnpolicy.index.tokenize import Tokens, tokenize
 from vnpolicy.ingest.clauses import TRAIL_ENTRY_CHARS
 from vnpolicy.ingest.gazetteer import provinces_of
 from vnpolicy.ingest.models import PATH_SEPARATOR, Clause, Document
 from vnpolicy.ingest.normalize import canonical_tones, folded_form, has_diacritics, to_nfc
 
+if TYPE_CHECKING:
+    from vnpolicy.index.embedding import Embedder
+
 SEARCHABLE_KINDS = frozenset({"heading", "item", "bullet", "paragraph", "appendix"})  # not header, recital, …
 ACCENTLESS_DENSE_WEIGHT = 0.5
 NAMED_PROVINCE_BOOST = 1.5  # a query naming a province (or one of its towns) prefers its documents
-LEG_WEIGHTS = {"lexical": 1.0, "dense": 1.0}
 CANDIDATE_DEPTH = 100
 QUERY_CACHE_SIZE = 1024
 
@@ -55,6 +59,13 @@ def reading_trail(clause: Clause, document: Document) -> tuple[str, ...]:
             entries[index] = node.restored_text[:TRAIL_ENTRY_CHARS]
         node = by_id.get(node.parent_id or "")
     return tuple(entries)
+# What the clauses search leaves out are, in words ("45 … are not searched").
+_UNSEARCHED_NAMES = {
+    "header": ("header line", "(issuer, number, place and date)"),
+    "recital": ("recital", "(Căn cứ …)"),
+    "recipients": ("recipient-list line", "(Nơi nhận)"),
+    "signature": ("signature block", ""),
+}
 
 
 def lexical_text(clause: Clause, document: Document) -> str:
@@ -84,8 +95,42 @@ def passage_text(clause: Clause, document: Document) -> str:
     return dense_form(reading(clause))
 
 
+def has_words(query: str) -> bool:
+    """Whether a query has a letter or digit to look for: one of only spaces, punctuation, symbols or
+    invisible characters (zero-width spaces, joiners) finds nothing rather than the nearest vectors."""
+    return any(ch.isalnum() for ch in query)
+
+
 def searchable(clauses: list[Clause]) -> list[Clause]:
     return [clause for clause in clauses if clause.kind in SEARCHABLE_KINDS]
+
+
+@dataclass(frozen=True)
+class ClauseCounts:
+    """How many clauses the documents hold and how many of them search covers: the one count everywhere."""
+
+    total: int
+    indexed: int
+    not_indexed: dict[str, int]  # by clause kind
+
+    @classmethod
+    def of(cls, documents: list[Document]) -> ClauseCounts:
+        clauses = [clause for document in documents for clause in document.clauses]
+        left_out = Counter(clause.kind for clause in clauses if clause.kind not in SEARCHABLE_KINDS)
+        return cls(len(clauses), len(clauses) - sum(left_out.values()), dict(sorted(left_out.items())))
+
+    def sentence(self) -> str:
+        """ "382 clauses, 337 indexed: 42 recipient-list lines (Nơi nhận) and 3 signature blocks are not searched"."""
+        head = f"{self.total} clauses, {self.indexed} indexed"
+        if not self.not_indexed:
+            return head
+        parts = []
+        for kind, n in self.not_indexed.items():
+            name, note = _UNSEARCHED_NAMES.get(kind, (f"{kind} clause", ""))
+            parts.append(" ".join(filter(None, [str(n), name + ("s" if n != 1 else ""), note])))
+        listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+        verb = "is" if len(parts) == 1 and next(iter(self.not_indexed.values())) == 1 else "are"
+        return f"{head}: {listed} {verb} not searched"
 
 
 @dataclass
@@ -108,7 +153,11 @@ def index_digest(document: Document) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def index_document(document: Document, embedder) -> IndexedDocument:
+def index_document(
+    document: Document, embedder: Embedder, on_clauses: Callable[[int], None] | None = None
+) -> IndexedDocument:
+    """Tokens and vectors of a document's searchable clauses; `on_clauses(n)` once its n clauses are done.
+    (One embedding call per document: how texts are batched must not change their vectors.)"""
     clauses = searchable(document.clauses)
     tokens = [tokenize(lexical_text(clause, document)) for clause in clauses]
     vectors = (
@@ -116,15 +165,38 @@ def index_document(document: Document, embedder) -> IndexedDocument:
         if clauses
         else np.zeros((0, embedder.dim), dtype=np.float32)
     )
+    if on_clauses:
+        on_clauses(len(clauses))
     return IndexedDocument(document.id, index_digest(document), tokens, vectors)
 
 
-def _normalised(leg: str, scores: np.ndarray) -> np.ndarray:
-    """A leg's candidate scores on [0, 1]: BM25 over its best (0 means no term matched), cosine min-max."""
+def scaled_by_best(scores: np.ndarray) -> np.ndarray:
+    """Scores on [0, 1] over the best one, so 0 still means nothing matched (BM25)."""
+    return scores / max(float(scores.max()), 1e-6) if len(scores) else scores
+
+
+def scaled_min_max(scores: np.ndarray) -> np.ndarray:
+    """Scores on [0, 1] between the worst and the best candidate (cosines, which bunch together)."""
     if not len(scores):
         return scores
-    low = 0.0 if leg == "lexical" else float(scores.min())
+    low = float(scores.min())
     return (scores - low) / max(float(scores.max()) - low, 1e-6)
+
+
+@dataclass(frozen=True)
+class Leg:
+    """How one retrieval leg's candidate scores enter the fusion."""
+
+    weight: float
+    scale: Callable[[np.ndarray], np.ndarray]  # per query, over the leg's candidates
+    accentless_weight: float  # for rows whose text has no diacritics at all (OCR output)
+
+
+LEGS = {
+    "lexical": Leg(weight=1.0, scale=scaled_by_best, accentless_weight=1.0),
+    # An unaccented text embeds far from the accented words it stands for: its cosines count half.
+    "dense": Leg(weight=1.0, scale=scaled_min_max, accentless_weight=ACCENTLESS_DENSE_WEIGHT),
+}
 
 
 class ClauseTable:
@@ -187,7 +259,7 @@ class HybridRetriever:
     `documents` and `indexed` are in the same order, and so are their clauses and rows.
     """
 
-    def __init__(self, table: ClauseTable, lexical: LexicalIndex, dense: DenseIndex, embedder) -> None:
+    def __init__(self, table: ClauseTable, lexical: LexicalIndex, dense: DenseIndex, embedder: Embedder) -> None:
         self.table = table
         self.lexical = lexical
         self.dense = dense
@@ -201,7 +273,7 @@ class HybridRetriever:
         return vector
 
     @classmethod
-    def build(cls, documents: list[Document], indexed: list[IndexedDocument], embedder) -> HybridRetriever:
+    def build(cls, documents: list[Document], indexed: list[IndexedDocument], embedder: Embedder) -> HybridRetriever:
         vectors = (
             np.concatenate([item.vectors for item in indexed])
             if indexed
@@ -226,13 +298,14 @@ class HybridRetriever:
     ) -> list[Hit]:
         fused: dict[int, float] = {}
         legs: dict[int, dict[str, LegResult]] = {}
-        for leg, ranking in rankings.items():
-            contributions = LEG_WEIGHTS[leg] * _normalised(leg, np.array([score for _, score in ranking]))
+        for name, ranking in rankings.items():
+            leg = LEGS[name]
+            contributions = leg.weight * leg.scale(np.array([score for _, score in ranking]))
             for rank, ((row, score), contribution) in enumerate(zip(ranking, contributions, strict=True), start=1):
-                if leg == "dense" and self.lexical.accentless[row]:
-                    contribution *= ACCENTLESS_DENSE_WEIGHT
+                if self.lexical.accentless[row]:
+                    contribution *= leg.accentless_weight
                 fused[row] = fused.get(row, 0.0) + float(contribution)
-                legs.setdefault(row, {})[leg] = LegResult(rank=rank, score=round(score, 6))
+                legs.setdefault(row, {})[name] = LegResult(rank=rank, score=round(score, 6))
         if preferred_province:
             for row in fused:
                 if self.table.province[row] == preferred_province:
@@ -240,36 +313,44 @@ class HybridRetriever:
         best = sorted(fused, key=lambda row: (-fused[row], row))[:k]
         return [self.table.hit(row, round(fused[row], 6), legs[row]) for row in best]
 
+    def lexical_scores(self, query: Query) -> np.ndarray:
+        return self.lexical.scores_of(query.tokens, query.accented)
+
+    def dense_scores(self, query: Query) -> np.ndarray:
+        """Cosine of every row with the query (the vectors are normalised)."""
+        return self.dense.vectors @ self.query_vector(query.text)
+
     def search(
-        self, query: str, k: int = 10, filters: SearchFilters | None = None, depth: int = CANDIDATE_DEPTH
+        self, query: str | Query, k: int = 10, filters: SearchFilters | None = None, depth: int = CANDIDATE_DEPTH
     ) -> list[Hit]:
+        query = parse_query(query) if isinstance(query, str) else query
         allowed = self.table.mask(filters)
-        if not len(self.table) or (allowed is not None and not allowed.any()):
+        if not len(self.table) or not has_words(query.text) or (allowed is not None and not allowed.any()):
             return []
-        query_vector = self.query_vector(query)
-        dense_rows, dense_scores = self.dense.search(query_vector, depth, allowed)
+        dense_rows, dense_scores = self.dense.search(self.query_vector(query.text), depth, allowed)
         return self._fuse(
             {
-                "lexical": self._top(self.lexical.scores(expand_for_lexical(query)), allowed, depth),
+                "lexical": self._top(self.lexical_scores(query), allowed, depth),
                 "dense": [(int(r), float(s)) for r, s in zip(dense_rows, dense_scores, strict=True)],
             },
             k,
-            named_province(query),
+            query.province,
         )
 
     def search_per_province(
-        self, query: str, k: int, filters: SearchFilters | None = None, depth: int = 20
+        self, query: str | Query, k: int, filters: SearchFilters | None = None, depth: int = 20
     ) -> dict[str, list[Hit]]:
         """The best k clauses of every province, for questions across provinces: a province whose
         clauses rank below other provinces' in one global list still gets its candidates."""
+        query = parse_query(query) if isinstance(query, str) else query
         allowed = self.table.mask(filters)
-        if not len(self.table) or (allowed is not None and not allowed.any()):
+        if not len(self.table) or not has_words(query.text) or (allowed is not None and not allowed.any()):
             return {}
-        lexical = self.lexical.scores(expand_for_lexical(query))
-        dense = self.dense.vectors @ self.query_vector(query)
+        lexical = self.lexical_scores(query)
+        dense = self.dense_scores(query)
         dense = np.where(dense > 0, dense, 1e-6)  # every row stays rankable by the dense leg
         results = {}
-        for province in sorted(set(self.table.province) - {""}):
+        for province in self.provinces():
             rows = self.table.province == province
             if allowed is not None:
                 rows &= allowed
@@ -277,3 +358,7 @@ class HybridRetriever:
                 rankings = {"lexical": self._top(lexical, rows, depth), "dense": self._top(dense, rows, depth)}
                 results[province] = self._fuse(rankings, k)
         return results
+
+    def provinces(self) -> list[str]:
+        """The pre-2025 provinces that have at least one indexed clause."""
+        return sorted(set(self.table.province) - {""})

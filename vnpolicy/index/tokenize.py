@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,7 +27,9 @@ _PROTECTED = re.compile(
     r"|(?P<number>\d+(?:[.,]\d+)*%?)"
 )
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
-_WORD_CHAR = re.compile(r"\w")
+_DIGITS = re.compile(r"\d+")
+_WORD_CHAR = re.compile(r"[^\W_]")
+_SYLLABLE_BREAK = re.compile(r"[\s_]+")
 _LOADING = threading.Lock()
 _loaded_word_tokenize: Callable[[str], list[str]] | None = None
 
@@ -43,8 +46,10 @@ def _number_token(raw: str) -> str:
     digits = raw.rstrip("%")
     if _THOUSANDS.fullmatch(digits):
         digits = re.sub(r"[.,]", "", digits)
-    if digits.isdigit():
-        digits = str(int(digits))
+    if _DIGITS.fullmatch(digits):
+        # Decimal digits of any script as ASCII, leading zeros dropped, by hand: int() would do it but
+        # refuses strings of more than 4,300 digits.
+        digits = "".join(str(unicodedata.decimal(ch)) for ch in digits).lstrip("0") or "0"
     return digits + ("%" if percent else "")
 
 
@@ -71,7 +76,8 @@ def _word_tokenize() -> Callable[[str], list[str]]:
 def _segment(chunk: str) -> list[str]:
     words = []
     for word in _word_tokenize()(chunk):
-        syllables = [s for s in word.lower().split() if _WORD_CHAR.search(s)]
+        # "_" joins a compound's syllables, so an underscore in the text separates them like a space.
+        syllables = [s for s in _SYLLABLE_BREAK.split(word.lower()) if _WORD_CHAR.search(s)]
         if syllables:
             words.append("_".join(syllables))
     return words

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import unicodedata
+import zipfile
 from pathlib import Path
 
 from vnpolicy.ingest.legacy_encodings import convert_legacy, read_8bit
@@ -38,8 +39,35 @@ class NoTextLayer(IngestError):
     pass
 
 
+# A .docx is a zip: its XML may inflate far beyond the upload limit (a 2.9 MB file to 1 GB). Real
+# policy documents inflate to a few MB of XML, and hundreds of entries at most.
+MAX_DOCX_ENTRIES = 2_000
+MAX_PDF_PAGES = 3_000
+MAX_PDF_OBJECTS = 2_000_000
+_INFLATE_CHUNK = 1 << 20
+
+
 def max_file_bytes() -> int:
     return int(float(os.environ.get("VNPOLICY_MAX_FILE_MB", "20")) * 1024 * 1024)
+
+
+def max_inflated_bytes() -> int:
+    """The most a .docx may inflate to, all entries together (VNPOLICY_MAX_INFLATED_MB, default 100)."""
+    return int(float(os.environ.get("VNPOLICY_MAX_INFLATED_MB", "100")) * 1024 * 1024)
+
+
+def max_text_chars() -> int:
+    """The longest text a document may have: as many characters as the upload limit has bytes."""
+    return max_file_bytes()
+
+
+def _check_text_length(length: int) -> None:
+    if length > max_text_chars():
+        raise FileTooLarge(
+            f"the document's text is over {max_text_chars() / 1e6:g} million characters, more than the "
+            f"{max_file_bytes() / 1048576:g} MB upload limit allows as plain text "
+            "(set VNPOLICY_MAX_FILE_MB to raise it)"
+        )
 
 
 def _looks_binary(text: str) -> bool:
@@ -86,9 +114,36 @@ def decode_text(data: bytes) -> str:
         ) from None
 
 
+def _check_docx_inflation(data: bytes) -> None:
+    """Refuse a zip bomb before python-docx inflates it: the entry count, the sizes the entries declare,
+    then the bytes they actually inflate to, counted while streaming (a header can lie)."""
+    limit = max_inflated_bytes()
+    too_large = FileTooLarge(
+        f"the .docx inflates to more than {limit / 1048576:g} MB (a decompression bomb, or a document "
+        "far larger than a policy document; set VNPOLICY_MAX_INFLATED_MB to raise the limit)"
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_DOCX_ENTRIES:
+                raise IngestError(f"the .docx holds {len(entries)} entries, over the limit of {MAX_DOCX_ENTRIES}")
+            if sum(entry.file_size for entry in entries) > limit:
+                raise too_large
+            inflated = 0
+            for entry in entries:
+                with archive.open(entry) as member:
+                    while chunk := member.read(_INFLATE_CHUNK):
+                        inflated += len(chunk)
+                        if inflated > limit:
+                            raise too_large
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError):
+        raise IngestError("this is not a valid .docx file (it could not be opened as a zip archive)") from None
+
+
 def _docx_text(data: bytes) -> str:
     import docx  # python-docx: imported here so that plain-text ingestion does not pay for it
 
+    _check_docx_inflation(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception:
@@ -137,8 +192,17 @@ def _pdf_text(data: bytes, on_page: PageProgress | None = None) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise IngestError("this PDF is encrypted; remove the password and ingest it again")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError):
+        objects = int(reader.trailer.get("/Size", 0))
+        if objects > MAX_PDF_OBJECTS:
+            raise IngestError(f"the PDF declares {objects} objects, over the limit of {MAX_PDF_OBJECTS}")
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise IngestError(f"the PDF has {len(reader.pages)} pages, over the limit of {MAX_PDF_PAGES}")
+        pages, length = [], 0
+        for page in reader.pages:  # page by page, stopping as soon as the text is over the limit
+            pages.append(page.extract_text() or "")
+            length += len(pages[-1])
+            _check_text_length(length)
+    except (PdfReadError, ValueError, KeyError, TypeError, RecursionError):
         raise IngestError("this is not a readable PDF file") from None
     scanned = [index for index, page in enumerate(pages) if sum(ch.isalpha() for ch in page) < MIN_PAGE_LETTERS]
     if scanned:
@@ -184,6 +248,7 @@ def load_bytes(name: str, data: bytes, on_page: PageProgress | None = None) -> s
         text = decode_text(data)
         if _looks_binary(text):
             raise IngestError("this is a binary file, not text (it contains control characters)")
+    _check_text_length(len(text))
     if not any(ch.isalnum() for ch in text):
         raise IngestError("the file has no text")
     return convert_legacy(text)[0]  # text typed in a TCVN3 or VNI font, in any container

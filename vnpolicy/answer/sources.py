@@ -1,0 +1,73 @@
+"""How a cited clause is named for a reader: the one source line the answer text, the CLI and the page show,
+and the parts of a quote that answer a "how much" question."""
+
+from __future__ import annotations
+
+import re
+
+from vnpolicy.ingest.normalize import fold_diacritics
+
+SHORT_TITLE_CHARS = 72
+
+# A figure: a number with its decimal/thousands marks, or a range, and the unit that makes it a quantity.
+# Numbers inside codes and dates ("16-NQ/TU", "23-8-2022") touch "-" or "/" and are not figures.
+_FIGURE = re.compile(
+    r"(?<![\w/-])\d+(?:[.,]\d+)*(?:\s*[-–]\s*\d+(?:[.,]\d+)*)?"
+    r"\s*(?:%|‰|phần trăm|percent|tỷ đồng|triệu đồng|nghìn tỷ|tỷ(?!\s+lệ)|triệu|nghìn|ha|km2|km|MW|GW|kWh|USD|đồng)"
+    r"(?![\w-]|/(?!năm))",
+    re.IGNORECASE,
+)
+# Questions that ask for a quantity (matched on the question without diacritics).
+_ASKS_QUANTITY = re.compile(
+    r"\b(bao nhieu|ty le|how (?:much|many)|what (?:percentage|share|rate|target|proportion))\b"
+)
+
+
+def short_title(title: str | None, limit: int = SHORT_TITLE_CHARS) -> str:
+    """The title cut at a word boundary to about `limit` characters, with an ellipsis when cut."""
+    title = " ".join((title or "").split())
+    if len(title) <= limit:
+        return title
+    cut = title.rfind(" ", 0, limit)
+    return title[: cut if cut > limit * 0.6 else limit].rstrip(" ,;:") + "…"
+
+
+def display_date(iso: str | None, language: str) -> str:
+    if not iso or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
+        return iso or ""
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}" if language == "vi" else iso
+
+
+def province_label(name: str | None, current: str | None, language: str) -> str:
+    if not name:
+        return ""
+    if language == "en":
+        return f"{name} (now part of {current} province)" if current and current != name else name
+    return f"{name} (nay thuộc tỉnh {current})" if current and current != name else name
+
+
+def source_line(
+    *, number: str | None, title: str | None, source_name: str, date: str | None, province: str | None,
+    province_current: str | None, path: str, language: str,
+) -> str:
+    """"179/KH-UBND · Kế hoạch thực hiện … · 12/03/2024 · Bến Tre (nay thuộc Vĩnh Long) · mục II › 1":
+    the document by its number and short title (the file name only when it states neither)."""
+    english = language == "en"
+    document = [part for part in (number, short_title(title)) if part] or [source_name]
+    where = f"{'section' if english else 'mục'} {path}" if path else ("preamble" if english else "phần mở đầu")
+    parts = [*document, display_date(date, language), province_label(province, province_current, language), where]
+    return " · ".join(part for part in parts if part)
+
+
+def asks_quantity(question: str) -> bool:
+    return bool(_ASKS_QUANTITY.search(fold_diacritics(question).lower()))
+
+
+def answer_figures(question: str, quote: str) -> list[tuple[int, int]]:
+    """[start, end) of the figures in `quote` that answer a quantity question: the quantities (a number
+    with its unit) it states that the question does not. None for other questions."""
+    if not asks_quantity(question):
+        return []
+    asked = {match.group().strip() for match in _FIGURE.finditer(question)}
+    return [(m.start(), m.end()) for m in _FIGURE.finditer(quote) if m.group().strip() not in asked]
