@@ -117,3 +117,12 @@ def test_a_doc_that_is_not_word_is_refused_with_a_sentence() -> None:
 
     with pytest.raises(IngestError, match="not a readable Word 97–2003 .doc file"):
         load_bytes("ke-hoach.doc", b"\xd0\xcf\x11\xe0 this is no Word file" * 20)
+
+
+def test_a_scan_over_the_ocr_page_limit_is_refused_before_any_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vnpolicy.ingest.loaders import FileTooLarge, load_bytes
+
+    pdf, _ = scanned_pdf(sample_file("001").read_text(encoding="utf-8"), max_pages=2)
+    monkeypatch.setenv("VNPOLICY_OCR_MAX_PAGES", "1")
+    with pytest.raises(FileTooLarge, match="the PDF has 2 scanned pages, more than the 1 OCR reads for one file"):
+        load_bytes("scan.pdf", pdf)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from vnpolicy.ingest.legacy_encodings import convert_legacy, read_8bit
 from vnpolicy.ingest.models import PAGE_BREAK
-from vnpolicy.ingest.ocr import OcrUnavailable, PageProgress, ocr_pages
+from vnpolicy.ingest.ocr import OcrUnavailable, PageProgress, max_ocr_pages, ocr_pages
 
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".doc", ".pdf")
 
@@ -205,6 +205,11 @@ def _pdf_text(data: bytes, on_page: PageProgress | None = None) -> str:
     except (PdfReadError, ValueError, KeyError, TypeError, RecursionError):
         raise IngestError("this is not a readable PDF file") from None
     scanned = [index for index, page in enumerate(pages) if sum(ch.isalpha() for ch in page) < MIN_PAGE_LETTERS]
+    if len(scanned) > max_ocr_pages():
+        raise FileTooLarge(
+            f"the PDF has {len(scanned)} scanned pages, more than the {max_ocr_pages()} OCR reads for one file "
+            "(set VNPOLICY_OCR_MAX_PAGES to raise it, or split the file)"
+        )
     if scanned:
         try:
             for index, text in ocr_pages(data, scanned, len(pages), on_page).items():

@@ -6,7 +6,8 @@ the same call with temporary files. Each Tesseract runs on one thread (OMP_THREA
 read by as many processes as there are cores — on a busy 2-core machine Tesseract's own threads made a
 page four times slower, not faster (see `vnpolicy.eval.bench_ocr`).
 
-`VNPOLICY_OCR=0` turns OCR off: a PDF page without text is then refused, as before.
+`VNPOLICY_OCR=0` turns OCR off: a PDF without a text layer is then refused (HTTP 422);
+`VNPOLICY_OCR_MAX_PAGES` (default 200) bounds the scanned pages read for one file (more: HTTP 413).
 """
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ PageProgress = Callable[[int, int], None]
 
 class OcrUnavailable(Exception):
     """OCR is turned off or not installed; the message is one sentence for the user."""
+
+
+DEFAULT_MAX_PAGES = 200  # about 20 minutes of OCR on two cores
+
+
+def max_ocr_pages() -> int:
+    """The most scanned pages OCR reads for one file ($VNPOLICY_OCR_MAX_PAGES)."""
+    return int(os.environ.get("VNPOLICY_OCR_MAX_PAGES", DEFAULT_MAX_PAGES))
 
 
 def ocr_enabled() -> bool:
