@@ -2,7 +2,7 @@
 
 A PDF's pages are joined with a form feed (`PAGE_BREAK`), so clauses know their page; its pages without a
 text layer are read by OCR (`ingest.ocr`). A Word 97–2003 .doc is read by `antiword` (Debian), or by
-`catdoc` when antiword cannot read it. Text typed in a TCVN3 or VNI font is converted, whatever the container.
+`catdoc` when antiword cannot read it. TCVN3, VNI and VISCII text is converted, whatever the container.
 """
 
 from __future__ import annotations
@@ -256,7 +256,7 @@ def load_bytes(name: str, data: bytes, on_page: PageProgress | None = None) -> s
     _check_text_length(len(text))
     if not any(ch.isalnum() for ch in text):
         raise IngestError("the file has no text")
-    return convert_legacy(text)[0]  # text typed in a TCVN3 or VNI font, in any container
+    return convert_legacy(text)[0]  # text typed in a TCVN3, VNI or VISCII font, in any container
 
 
 def load_path(path: Path, on_page: PageProgress | None = None) -> str:
