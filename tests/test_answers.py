@@ -233,3 +233,16 @@ def test_no_test_half_question_influences_a_fitted_value(sample_service) -> None
     assert shipped["coef"] == pytest.approx(model.to_dict()["coef"], abs=1e-6)
     assert shipped["provinces"]["thresholds"] == model.to_dict()["provinces"]["thresholds"]
     assert shipped["provinces"]["coef"] == pytest.approx(model.to_dict()["provinces"]["coef"], abs=1e-6)
+
+
+def test_a_citation_of_ocr_text_carries_its_restored_reading_beside_the_verbatim_quote(sample_service) -> None:
+    answer = answer_question(sample_service, "Kiên Giang có kế hoạch đầu tư đường cao tốc nào?")
+    ocr = [citation for citation in answer.citations if citation.source_name.startswith("003_")]
+    assert ocr, [citation.source_name for citation in answer.citations]
+    for citation in ocr:
+        original = sample_service.store.document(citation.document_id, with_clauses=False).text
+        assert citation.quote == original[citation.start : citation.end]  # the quote stays the printed text
+        assert citation.restored_text and citation.restored_text != citation.quote
+    assert any("cao tốc" in citation.restored_text for citation in ocr)
+    clean = [citation for citation in answer.citations if not citation.source_name.startswith("003_")]
+    assert all(citation.restored_text is None for citation in clean)

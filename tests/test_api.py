@@ -499,7 +499,7 @@ def test_failed_uploads_say_why_and_change_nothing(server, client) -> None:
     limit = MAX_FILE_MB * 1024 * 1024
     text = CORAL[1].encode("utf-8")
 
-    assert_error(upload(client, "ke-hoach.odt", b"PK\x03\x04 not really"), 415, ".odt", "not supported")
+    assert_error(upload(client, "ke-hoach.odt", b"PK\x03\x04 not really"), 415, ".odt", "not supported", ".doc,")
     assert_error(upload(client, "scan.pdf", _blank_pdf()), 422, "no text layer", "OCR")
     assert_error(upload(client, "hong.pdf", b"%PDF-1.4 this is not a pdf"), 422, "not a readable PDF")
     assert_error(upload(client, "trong.txt", b""), 422, "empty")

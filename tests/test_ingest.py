@@ -215,9 +215,12 @@ def _pdf_with_text(text: str | None) -> bytes:
     return bytes(out)
 
 
-def test_pdf_text_layer_is_loaded_and_missing_layer_is_an_error() -> None:
+def test_pdf_text_layer_is_loaded_and_missing_layer_is_an_error(monkeypatch) -> None:
     assert "Ke hoach phat trien" in load_bytes("a.pdf", _pdf_with_text("Ke hoach phat trien ha tang"))
-    with pytest.raises(IngestError, match="no text layer — run OCR first"):
+    with pytest.raises(IngestError, match="no text layer and OCR found no text"):
+        load_bytes("scan.pdf", _pdf_with_text(None))
+    monkeypatch.setenv("VNPOLICY_OCR", "0")
+    with pytest.raises(IngestError, match=r"cannot be read by OCR: OCR is turned off \(VNPOLICY_OCR=0\)"):
         load_bytes("scan.pdf", _pdf_with_text(None))
 
 

@@ -50,6 +50,10 @@ class Citation:
     display_end: int = 0
     figures: list[tuple[int, int]] = field(default_factory=list)  # spans of quote_display answering "how much"
     source_line: str = ""  # number · short title · date · province · section, in the answer's language
+    # The restored reading of the whole clause when its text is OCR-damaged or unaccented (shown beside the
+    # verbatim quote as "OCR text, restored reading: …"); None for clean text.
+    restored_text: str | None = None
+    page: int | None = None  # the page of a paged source (PDF) the clause starts on
 
 
 @dataclass
@@ -103,6 +107,7 @@ def compose(
                 number=hit.document_number, title=hit.document_title, source_name=hit.source_name, date=hit.date,
                 province=hit.province, province_current=hit.province_current, path=hit.path, language=language,
             ),
+            restored_text=hit.restored_text, page=hit.page,
         )
         citations.append(citation)
         return citation

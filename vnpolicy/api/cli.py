@@ -44,7 +44,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"vnpolicy: {path} does not exist", file=sys.stderr)
     files = list(expand_paths([p for p in paths if p.exists()]))
     if not files:
-        return _fail("nothing to ingest: no .txt, .docx or .pdf file found in the paths given")
+        return _fail("nothing to ingest: no .txt, .docx, .doc or .pdf file found in the paths given")
     progress = Progress(enabled=not args.json)
     progress.step(f"ingesting {len(files)} file(s) into {Path(args.home) if args.home else data_home()}")
     service = _service(args)
@@ -59,8 +59,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             indexing = progress.bar("indexing", ClauseCounts.of(service.store.documents()).indexed, "clause")
         indexing.update(count)
 
+    def on_page(path: Path, page: int, pages: int) -> None:  # an OCR page takes seconds: each one is said
+        progress.say(f"vnpolicy: OCR {path.name}: page {page} of {pages} read")
+
     if args.ray is None:
-        reports = service.ingest(files, on_file=lambda _: reading.update(), on_clauses=on_clauses)
+        reports = service.ingest(files, on_file=lambda _: reading.update(), on_clauses=on_clauses, on_page=on_page)
     else:
         if args.ray_workers is not None and args.ray_workers < 1:
             return _fail("--ray-workers must be at least 1")
@@ -168,8 +171,11 @@ def _print_answer(answer) -> None:
         print("\nNguồn:" if answer.language == "vi" else "\nSources:")
     for citation in answer.citations:
         chars = "ký tự" if answer.language == "vi" else "characters"
-        print(f"[{citation.n}] {citation.source_line}  ({chars} {citation.start}–{citation.end})\n"
+        page = f"{'trang' if answer.language == 'vi' else 'page'} {citation.page}, " if citation.page else ""
+        print(f"[{citation.n}] {citation.source_line}  ({page}{chars} {citation.start}–{citation.end})\n"
               f"    {citation.quote_display}")
+        if citation.restored_text:
+            print(f"    OCR text, restored reading: {citation.restored_text}")
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -286,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--home", help="data directory (default: $VNPOLICY_HOME or ~/.local/share/vnpolicy)")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    ingest = commands.add_parser("ingest", help="ingest and index .txt, .docx and .pdf files or folders")
+    ingest = commands.add_parser("ingest", help="ingest and index .txt, .docx, .doc and .pdf files or folders")
     ingest.add_argument("paths", nargs="+")
     ingest.add_argument("--json", action="store_true", help="print the per-file report as JSON")
     ingest.add_argument("--verbose", "-v", action="store_true", help="list every warning about the texts")

@@ -151,14 +151,17 @@ def get_facets(request: Request) -> Facets:
         **_WRITE_ERRORS,
         200: {"model": UploadResult, "description": "The same content is already there (status 'unchanged')."},
         413: {"model": ErrorBody, "description": "Over the upload limit (VNPOLICY_MAX_FILE_MB, default 20)."},
-        415: {"model": ErrorBody, "description": "Not a .txt, .docx or .pdf file."},
-        422: {"model": ErrorBody, "description": "The file cannot become a document (e.g. a PDF with no text layer)."},
+        415: {"model": ErrorBody, "description": "Not a .txt, .docx, .doc or .pdf file."},
+        422: {"model": ErrorBody, "description": "The file cannot become a document (e.g. a scan with OCR off)."},
     },
 )
 async def upload_document(
     request: Request,
     response: Response,
-    file: Annotated[UploadFile, File(description="A .txt (UTF-8 or UTF-16), .docx or .pdf policy document.")],
+    file: Annotated[UploadFile, File(description=(
+        "A .txt (UTF-8, UTF-16, TCVN3, VNI or VISCII), .docx, .doc (Word 97–2003) or .pdf (scanned pages are "
+        "read by OCR unless VNPOLICY_OCR=0) policy document."
+    ))],
 ) -> UploadResult:
     """Ingest and index one file, e.g. `ke-hoach-ben-tre.txt`; searchable as soon as this returns."""
     runtime: Runtime = request.app.state.runtime

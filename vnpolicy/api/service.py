@@ -146,16 +146,18 @@ class VnPolicy:
         paths: Iterable[Path],
         on_file: Callable[[FileReport], None] | None = None,
         on_clauses: Callable[[int], None] | None = None,
+        on_page: Callable[[Path, int, int], None] | None = None,
     ) -> list[FileReport]:
         """Ingest and index files; a file that fails (to read, parse or index) fails alone with a sentence.
 
         The files that succeed are stored and indexed together, in one write. `on_file` is told of each
-        file read, `on_clauses(n)` as n more clauses are indexed.
+        file read, `on_clauses(n)` as n more clauses are indexed, `on_page(path, page, pages)` as each
+        scanned PDF page is read by OCR.
         """
         reports: list[FileReport] = []
         accepted: list[tuple[FileReport, Document]] = []
         with self._write_lock:
-            for path, parsed in parse_each(paths):
+            for path, parsed in parse_each(paths, on_page):
                 if isinstance(parsed, str):
                     report = FileReport(str(path), "failed", error=parsed)
                 elif existing := self.store.id_for_hash(parsed.content_hash, PARSER_VERSION):

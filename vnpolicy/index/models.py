@@ -45,6 +45,7 @@ class Hit:
     score: float
     legs: dict[str, LegResult] = field(default_factory=dict)
     restored_text: str | None = None  # the restored reading of an OCR-damaged or unaccented clause
+    page: int | None = None  # the page the clause starts on, for a paged source (PDF)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

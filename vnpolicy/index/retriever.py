@@ -249,7 +249,7 @@ class ClauseTable:
             province=meta.province.value, province_current=meta.province_current.value,
             doc_type=meta.doc_type.value, date=meta.date.value, path=clause.path, trail=list(clause.trail),
             kind=clause.kind, text=clause.text, start=clause.start, end=clause.end, score=score, legs=legs,
-            restored_text=clause.restored_text,
+            restored_text=clause.restored_text, page=clause.page,
         )
 
 

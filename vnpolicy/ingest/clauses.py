@@ -11,9 +11,10 @@ consecutive clauses sharing one parent, numbered `part` 1..`part_count`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from vnpolicy.ingest.models import PATH_SEPARATOR, Clause, ClauseKind
+from vnpolicy.ingest.models import PAGE_BREAK, PATH_SEPARATOR, Clause, ClauseKind
 from vnpolicy.ingest.normalize import clean_span, fold_diacritics, is_page_number
 
 MAX_CLAUSE_CHARS = 1200
@@ -467,8 +468,10 @@ def _units(text: str) -> list[_Unit]:
 
 
 def split_clauses(document_id: str, text: str) -> list[Clause]:
-    """All clauses of one document, in reading order, with path, heading trail and offsets."""
+    """All clauses of one document, in reading order, with path, heading trail, offsets and, when the text
+    has page breaks, the page each clause starts on."""
     clauses: list[Clause] = []
+    page_breaks = [index for index, ch in enumerate(text) if ch == PAGE_BREAK]
     stack: list[tuple[int, str, str, str]] = []  # (level, label, trail text, clause id)
     in_appendix = False
 
@@ -491,6 +494,7 @@ def split_clauses(document_id: str, text: str) -> list[Clause]:
                 parent_id=stack[-1][3] if stack else None,
                 part=index if len(spans) > 1 else 0,
                 part_count=len(spans) if len(spans) > 1 else 0,
+                page=bisect_right(page_breaks, start) + 1 if page_breaks else None,
             ))
         return clauses[first]
 

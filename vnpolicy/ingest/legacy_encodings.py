@@ -1,10 +1,15 @@
-"""Vietnamese typed in the pre-Unicode fonts, TCVN3 (ABC, ".VnTime") and VNI ("VNI-Times"), to Unicode.
+"""Vietnamese typed in the pre-Unicode encodings, TCVN3 (ABC, ".VnTime"), VNI ("VNI-Times") and VISCII
+(RFC 1456), to Unicode.
 
-Such text reaches vnpolicy in two ways: a file of 8-bit bytes (which is not UTF-8; read as Windows-1252),
-or Unicode text whose characters are the font's code points read as Windows-1252 — what a .docx typed
-in a legacy font holds ("B¸o c¸o" for "Báo cáo" in TCVN3, "Baùo caùo" in VNI). Detection counts the
-characters or pairs only that encoding uses, among words of letters; the text is converted when they
-are frequent and Unicode Vietnamese letters are absent.
+Such text reaches vnpolicy in two ways: a file of 8-bit bytes (which is not UTF-8; read by `read_8bit`:
+Windows-1252, and Latin-1 for the five bytes Windows-1252 leaves undefined), or Unicode text whose
+characters are the font's code points read as Windows-1252 — what a .docx typed in a legacy font holds
+("B¸o c¸o" for "Báo cáo" in TCVN3, "Baùo caùo" in VNI). Detection counts the characters or pairs only
+that encoding uses, among words of letters; the text is converted when they are frequent and Unicode
+Vietnamese letters are absent, by the encoding whose conversion reads best as Vietnamese syllables.
+
+The TCVN3 table agrees with glibc's TCVN5712-1 charmap on every byte it maps (TCVN3 is that standard's
+VN3 subset: lower-case letters and the plain capitals Ă Â Ê Ô Ơ Ư Đ); the VISCII table is glibc's VISCII.
 """
 
 from __future__ import annotations
@@ -22,15 +27,43 @@ _TCVN3 = dict(zip(
     "áàảãạăắằẳẵặâấầẩẫậđĐéèẻẽẹêếềểễệíìỉĩịóòỏõọôốồổỗộơớờởỡợúùủũụưứừửữựýỳỷỹỵĂÂÊÔƠƯ",
     strict=True,
 ))
-# VNI: a base letter followed by one or two mark characters; đ, ơ, ư and some i's are single characters.
+# VNI: a base letter followed by one or two mark characters; đ, ơ, ư, ỉ, ĩ, ị and ỵ are single characters
+# (as in the VNI tables of xvnkb's vni.h and of the vietnamese-conversion package, which agree).
 _VNI_MARKS = {"ù": "\u0301", "ø": "\u0300", "û": "\u0309", "õ": "\u0303", "ï": "\u0323"}
 _VNI_HAT_TONE = {"á": "\u0301", "à": "\u0300", "å": "\u0309", "ã": "\u0303", "ä": "\u0323"}  # after â/ê/ô
 _VNI_BREVE_TONE = {"é": "\u0301", "è": "\u0300", "ú": "\u0309", "ü": "\u0303", "ë": "\u0323"}  # after ă
 _VNI_SINGLE = {"ñ": "đ", "Ñ": "Đ", "ô": "ơ", "Ô": "Ơ", "ö": "ư", "Ö": "Ư", "æ": "ỉ", "Æ": "Ỉ", "ó": "ĩ", "Ó": "Ĩ",
-               "ò": "ị", "Ò": "Ị"}
-_VNI_PAIR = re.compile(r"([aAeEoOyYuUöÖôÔ])([âÂêÊùøûõïÙØÛÕÏáàåãäÁÀÅÃÄéèúüëÉÈÚÜË])?|[ñÑæÆóÓòÒ]")
+               "ò": "ị", "Ò": "Ị",
+               "î": "ỵ", "Î": "Ỵ"}
+_VNI_PAIR = re.compile(r"([aAeEoOyYuUöÖôÔ])([âÂêÊùøûõïÙØÛÕÏáàåãäÁÀÅÃÄéèúüëÉÈÚÜË])?|[ñÑæÆóÓòÒîÎ]")
 _TCVN3_SIGNS = set("¸µ¶·¹¾»¼½ÆÊÇÈÉË®§ÐÌÎÏÑÕÒÓÔÖÝ×ØÜÞãßáâä«èåæçé¬íêëìîóïñòô\xadøõö÷ùýúûüþ")
 _VNI_SIGNS = re.compile(r"[aeoyuöô](?:[ùøûõï]|[âê][áàåãä]?)|ñ|ö", re.I)
+# VISCII: all 134 precomposed letters, one byte each: bytes 0x80–0xFF, and six C0 control codes.
+_VISCII_HIGH = (
+    "ẠẮẰẶẤẦẨẬẼẸẾỀỂỄỆỐỒỔỖỘỢỚỜỞỊỎỌỈỦŨỤỲÕắằặấầẩậẽẹếềểễệốồổỗỠƠộờởịỰỨỪỬơớƯÀÁÂÃẢĂẳẵÈÉÊẺÌÍĨỳĐứÒÓÔạỷừửÙÚỹỵÝỡưàáâãảăữẫèéêẻìíĩỉđựòóôõỏọụùúũủýợỮ"
+)
+_VISCII_BYTES = {0x02: "Ẳ", 0x05: "Ẵ", 0x06: "Ẫ", 0x14: "Ỷ", 0x19: "Ỹ", 0x1E: "Ỵ"} | {
+    0x80 + index: letter for index, letter in enumerate(_VISCII_HIGH)
+}
+
+
+def read_8bit(data: bytes) -> str:
+    """Bytes as Windows-1252 shows them (Latin-1 for its five undefined bytes): the one reading of 8-bit
+    text from which the bytes, and so any legacy encoding, can be recovered."""
+    return "".join(chr(byte) if 0x80 <= byte <= 0x9F and byte in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+                   else bytes([byte]).decode("cp1252") for byte in data)
+
+
+def _byte_readings(byte: int) -> set[str]:
+    readings = {chr(byte)}
+    if 0x80 <= byte <= 0x9F and byte not in (0x81, 0x8D, 0x8F, 0x90, 0x9D):
+        readings.add(bytes([byte]).decode("cp1252"))
+    return readings
+
+
+# Keyed by both readings of a byte 0x80–0x9F: a .docx in a VISCII font may hold either.
+_VISCII = {reading: letter for byte, letter in _VISCII_BYTES.items() for reading in _byte_readings(byte)}
+_VISCII_SIGNS = {reading for reading, letter in _VISCII.items() if reading != letter and reading.isprintable()}
 _VIETNAMESE_LETTERS = re.compile("[ăđĩũơưạ-ỹ]", re.I)  # letters no legacy font's Windows-1252 reading has
 _WORD = re.compile(r"\S+")
 MIN_SHARE = 0.15  # of words carrying a sign of the encoding
@@ -52,15 +85,17 @@ def _syllable_share(text: str) -> float:
 
 
 def detect(text: str) -> str | None:
-    """"tcvn3", "vni" or None (Unicode, or not Vietnamese): the encoding whose conversion reads best."""
+    """"tcvn3", "vni", "viscii" or None (Unicode, or not Vietnamese): the encoding whose conversion reads best."""
     if len(_VIETNAMESE_LETTERS.findall(text)) > len(text) / 200:
         return None  # already Unicode Vietnamese
-    signs = (("tcvn3", _TCVN3_SIGNS), ("vni", _VNI_SIGNS))
+    signs = (("tcvn3", _TCVN3_SIGNS), ("vni", _VNI_SIGNS), ("viscii", _VISCII_SIGNS))
     candidates = [name for name, found in signs if _share(text, found) >= MIN_SHARE]
     if not candidates:
         return None
     sample = text[:20000]
-    return max(candidates, key=lambda name: _syllable_share(to_unicode(sample, name)))
+    best = max(candidates, key=lambda name: _syllable_share(to_unicode(sample, name)))
+    # French or German text in Windows-1252 has signs too; only a conversion that reads better is one
+    return best if _syllable_share(to_unicode(sample, best)) > _syllable_share(sample) else None
 
 
 def _tcvn3_line(line: str) -> str:
@@ -72,7 +107,11 @@ def _tcvn3_line(line: str) -> str:
 
 
 def _tcvn3_word(word: str) -> str:
+    """A word in capitals whose toned letters came out lower-case ("HOá", "TRÞ") in capitals."""
     letters = [ch for ch in word if ch.isalpha()]
+    plain = [ch for ch in letters if ch.isascii()]  # letters TCVN3 left as they were: their case is true
+    if len(letters) >= 2 and len(plain) >= 2 and all(ch.isupper() for ch in plain):
+        return word.upper()
     if len(letters) >= 2 and sum(ch.isupper() for ch in letters) >= len(letters) - 1 and letters[-1].isupper():
         return word.upper()
     return word
@@ -104,6 +143,8 @@ def _vni_word(word: str) -> str:
 def to_unicode(text: str, encoding: str) -> str:
     if encoding == "tcvn3":
         return "".join(_tcvn3_line(line) for line in text.splitlines(keepends=True))
+    if encoding == "viscii":
+        return "".join(_VISCII.get(ch, ch) for ch in text)
     return _WORD.sub(lambda m: _vni_word(m.group()), text)
 
 
@@ -116,7 +157,7 @@ def to_tcvn3(text: str) -> str:
 _VNI_TONE_OUT = {v: k for k, v in _VNI_MARKS.items()}
 _VNI_HAT_TONE_OUT = {v: k for k, v in _VNI_HAT_TONE.items()}
 _VNI_BREVE_TONE_OUT = {v: k for k, v in _VNI_BREVE_TONE.items()}
-_VNI_SINGLE_OUT = {"đ": "ñ", "ơ": "ô", "ư": "ö", "í": "í", "ì": "ì", "ỉ": "æ", "ĩ": "ó", "ị": "ò"}
+_VNI_SINGLE_OUT = {"đ": "ñ", "ơ": "ô", "ư": "ö", "í": "í", "ì": "ì", "ỉ": "æ", "ĩ": "ó", "ị": "ò", "ỵ": "î"}
 
 
 def to_vni(text: str) -> str:
@@ -143,6 +184,12 @@ def to_vni(text: str) -> str:
             piece = base + _VNI_TONE_OUT.get(tone, "")
         out.append(piece.upper() if upper else piece)
     return "".join(out)
+
+
+def to_viscii(text: str) -> str:
+    """Unicode as 8-bit VISCII text reads (`read_8bit`)."""
+    reverse = {letter: chr(byte) for byte, letter in _VISCII_BYTES.items()}
+    return "".join(reverse.get(ch, ch) for ch in unicodedata.normalize("NFC", text))
 
 
 def convert_legacy(text: str) -> tuple[str, str | None]:

@@ -1,16 +1,26 @@
-"""Turn a .txt, .docx or .pdf file into its text, or fail with one sentence that says why."""
+"""Turn a .txt, .docx, .doc or .pdf file into its text, or fail with one sentence that says why.
+
+A PDF's pages are joined with a form feed (`PAGE_BREAK`), so clauses know their page; its pages without a
+text layer are read by OCR (`ingest.ocr`). A Word 97–2003 .doc is read by `antiword` (Debian), or by
+`catdoc` when antiword cannot read it. TCVN3, VNI and VISCII text is converted, whatever the container.
+"""
 
 from __future__ import annotations
 
 import io
 import os
+import shutil
+import subprocess
+import tempfile
 import unicodedata
 import zipfile
 from pathlib import Path
 
-from vnpolicy.ingest.legacy_encodings import convert_legacy
+from vnpolicy.ingest.legacy_encodings import convert_legacy, read_8bit
+from vnpolicy.ingest.models import PAGE_BREAK
+from vnpolicy.ingest.ocr import OcrUnavailable, PageProgress, max_ocr_pages, ocr_pages
 
-SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".docx", ".doc", ".pdf")
 
 
 class IngestError(Exception):
@@ -95,7 +105,7 @@ def decode_text(data: bytes) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
-        legacy, found = convert_legacy(data.decode("cp1252", errors="replace"))  # an 8-bit TCVN3/VNI file
+        legacy, found = convert_legacy(read_8bit(data))  # an 8-bit TCVN3, VNI or VISCII file
         if found:
             return legacy
         raise IngestError(
@@ -145,7 +155,36 @@ def _docx_text(data: bytes) -> str:
     return "\n\n".join(block for block in blocks)
 
 
-def _pdf_text(data: bytes) -> str:
+# Word 97–2003 readers, best first: antiword keeps each paragraph on one line (-w 0) and writes UTF-8.
+_DOC_READERS = (("antiword", "-m", "UTF-8.txt", "-w", "0"), ("catdoc", "-d", "utf-8", "-w"))
+DOC_TIMEOUT_SECONDS = 120
+_OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of every Word 97–2003 file
+
+
+def _doc_text(data: bytes) -> str:
+    if not data.startswith(_OLE2_SIGNATURE):  # catdoc would print any other file as if it were text
+        raise IngestError("this is not a readable Word 97–2003 .doc file (save it as .docx and ingest it again)")
+    installed = [reader for reader in _DOC_READERS if shutil.which(reader[0])]
+    if not installed:
+        raise IngestError(".doc files need antiword or catdoc, and neither is installed (scripts/setup.sh does it)")
+    with tempfile.NamedTemporaryFile(suffix=".doc") as handle:  # both programs read a named file only
+        handle.write(data)
+        handle.flush()
+        for reader in installed:
+            try:
+                result = subprocess.run([*reader, handle.name], capture_output=True, timeout=DOC_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                continue
+            text = result.stdout.decode("utf-8", errors="replace")
+            if result.returncode == 0 and any(ch.isalnum() for ch in text):
+                return text
+    raise IngestError("this is not a readable Word 97–2003 .doc file (save it as .docx and ingest it again)")
+
+
+MIN_PAGE_LETTERS = 20  # a page with fewer letters in its text layer is a scan (perhaps with a stamped number)
+
+
+def _pdf_text(data: bytes, on_page: PageProgress | None = None) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -165,9 +204,24 @@ def _pdf_text(data: bytes) -> str:
             _check_text_length(length)
     except (PdfReadError, ValueError, KeyError, TypeError, RecursionError):
         raise IngestError("this is not a readable PDF file") from None
-    text = "\n\n".join(pages)
+    scanned = [index for index, page in enumerate(pages) if sum(ch.isalpha() for ch in page) < MIN_PAGE_LETTERS]
+    if len(scanned) > max_ocr_pages():
+        raise FileTooLarge(
+            f"the PDF has {len(scanned)} scanned pages, more than the {max_ocr_pages()} OCR reads for one file "
+            "(set VNPOLICY_OCR_MAX_PAGES to raise it, or split the file)"
+        )
+    if scanned:
+        try:
+            for index, text in ocr_pages(data, scanned, len(pages), on_page).items():
+                pages[index] = text
+        except OcrUnavailable as reason:
+            if len(scanned) == len(pages):
+                raise NoTextLayer(f"the PDF has no text layer and cannot be read by OCR: {reason}") from None
+        except (RuntimeError, subprocess.TimeoutExpired) as error:
+            raise IngestError(f"OCR of the PDF's scanned pages failed ({error})") from None
+    text = f"\n{PAGE_BREAK}\n".join(page.strip("\n") for page in pages)
     if not any(ch.isalnum() for ch in text):
-        raise NoTextLayer("the PDF has no text layer — run OCR first")
+        raise NoTextLayer("the PDF has no text layer and OCR found no text on its page images")
     return text
 
 
@@ -179,8 +233,8 @@ def check_size(size: int) -> None:
         )
 
 
-def load_bytes(name: str, data: bytes) -> str:
-    """The text of a file given by name (for its type) and content."""
+def load_bytes(name: str, data: bytes, on_page: PageProgress | None = None) -> str:
+    """The text of a file given by name (for its type) and content; `on_page` follows the OCR of scans."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnsupportedFileType(
@@ -191,8 +245,10 @@ def load_bytes(name: str, data: bytes) -> str:
         raise IngestError("the file is empty")
     if suffix == ".docx":
         text = _docx_text(data)
+    elif suffix == ".doc":
+        text = _doc_text(data)
     elif suffix == ".pdf":
-        text = _pdf_text(data)
+        text = _pdf_text(data, on_page)
     else:
         text = decode_text(data)
         if _looks_binary(text):
@@ -200,13 +256,13 @@ def load_bytes(name: str, data: bytes) -> str:
     _check_text_length(len(text))
     if not any(ch.isalnum() for ch in text):
         raise IngestError("the file has no text")
-    return convert_legacy(text)[0]  # text typed in a TCVN3 or VNI font, in any container
+    return convert_legacy(text)[0]  # text typed in a TCVN3, VNI or VISCII font, in any container
 
 
-def load_path(path: Path) -> str:
+def load_path(path: Path, on_page: PageProgress | None = None) -> str:
     if not path.exists():
         raise IngestError(f"{path} does not exist")
     if not path.is_file():
         raise IngestError(f"{path} is not a file")
     check_size(path.stat().st_size)  # refuse before reading a huge file into memory
-    return load_bytes(path.name, path.read_bytes())
+    return load_bytes(path.name, path.read_bytes(), on_page)

@@ -12,6 +12,7 @@ ClauseKind = Literal[
 ]
 
 PATH_SEPARATOR = " › "  # between the labels of a clause path ("II › 1 › 1.2") and of a heading trail
+PAGE_BREAK = "\f"  # between the pages of a paged source in its text (a form feed, as pdftotext writes it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,7 @@ class Clause:
     # The restored reading of OCR-damaged or unaccented text (ingest.restore), or None: what the indexes
     # see in place of `text`; quotes always come from `text`.
     restored_text: str | None = None
+    page: int | None = None  # 1-based page of the clause's start, for paged sources (PDF; text with form feeds)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -15,6 +15,7 @@ from vnpolicy.ingest.loaders import SUPPORTED_SUFFIXES, IngestError, load_bytes,
 from vnpolicy.ingest.metadata import apply_sidecar, extract_metadata
 from vnpolicy.ingest.models import Document
 from vnpolicy.ingest.normalize import clean_line, to_nfc
+from vnpolicy.ingest.ocr import PageProgress
 from vnpolicy.ingest.restore import restore_clauses
 from vnpolicy.ingest.store import Store
 
@@ -23,7 +24,7 @@ logger = logging.getLogger("vnpolicy.ingest")
 SIDECAR_SUFFIX = ".meta.json"
 # Bump when splitting or metadata extraction changes: stored documents parsed by an older version
 # are parsed again on their next ingestion instead of being skipped as unchanged.
-PARSER_VERSION = "4"
+PARSER_VERSION = "6"  # 5: page numbers, tone misreadings; 6: a footnote after the recipients is body
 MIN_CLAUSES_EXPECTED = 5
 _REPORTED_FIELDS = ("province", "doc_type", "number", "date", "title")
 
@@ -83,8 +84,8 @@ def read_sidecar(path: Path) -> dict | None:
     return overrides
 
 
-def parse_path(path: Path) -> Document:
-    return parse_text(load_path(path), path.name, read_sidecar(path))
+def parse_path(path: Path, on_page: PageProgress | None = None) -> Document:
+    return parse_text(load_path(path, on_page), path.name, read_sidecar(path))
 
 
 def parse_upload(name: str, data: bytes) -> Document:
@@ -124,12 +125,18 @@ def store_document(store: Store, document: Document) -> FileReport:
     )
 
 
-def parse_each(paths: Iterable[Path]) -> Iterator[tuple[Path, Document | str]]:
+def parse_each(
+    paths: Iterable[Path], on_page: Callable[[Path, int, int], None] | None = None
+) -> Iterator[tuple[Path, Document | str]]:
     """Each file's document, or the sentence saying why it cannot be one: a failure of any kind (a bad
-    file, a permission, an I/O error, a parser bug) stays with its file and the next file is read."""
+    file, a permission, an I/O error, a parser bug) stays with its file and the next file is read.
+
+    `on_page(path, page, pages)` is called as each scanned page of a PDF has been read by OCR.
+    """
     for path in expand_paths(paths):
+        progress = (lambda page, pages, path=path: on_page(path, page, pages)) if on_page else None
         try:
-            yield path, parse_path(path)
+            yield path, parse_path(path, progress)
         except IngestError as error:
             yield path, str(error)
         except OSError as error:

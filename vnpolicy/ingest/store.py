@@ -41,12 +41,13 @@ CREATE TABLE IF NOT EXISTS clauses (
     parent_id TEXT,
     part INTEGER NOT NULL,
     part_count INTEGER NOT NULL,
-    restored_text TEXT
+    restored_text TEXT,
+    page INTEGER
 );
 CREATE INDEX IF NOT EXISTS clauses_document ON clauses(document_id, ordinal);
 """
 _CLAUSE_COLUMNS = (
-    'id, document_id, ordinal, path, trail, kind, text, start, "end", parent_id, part, part_count, restored_text'
+    'id, document_id, ordinal, path, trail, kind, text, start, "end", parent_id, part, part_count, restored_text, page'
 )
 _CLAUSE_PLACEHOLDERS = ", ".join("?" for _ in _CLAUSE_COLUMNS.split(","))
 
@@ -61,7 +62,7 @@ def _clause_row(clause: Clause) -> tuple:
     return (
         clause.id, clause.document_id, clause.ordinal, clause.path, json.dumps(list(clause.trail)),
         clause.kind, clause.text, clause.start, clause.end, clause.parent_id, clause.part, clause.part_count,
-        clause.restored_text,
+        clause.restored_text, clause.page,
     )
 
 
@@ -70,7 +71,7 @@ def _clause(row: sqlite3.Row) -> Clause:
         id=row["id"], document_id=row["document_id"], ordinal=row["ordinal"], path=row["path"],
         trail=tuple(json.loads(row["trail"])), kind=row["kind"], text=row["text"], start=row["start"],
         end=row["end"], parent_id=row["parent_id"], part=row["part"], part_count=row["part_count"],
-        restored_text=row["restored_text"],
+        restored_text=row["restored_text"], page=row["page"],
     )
 
 
@@ -116,6 +117,8 @@ class Store:
         columns = {row["name"] for row in self._db.execute("PRAGMA table_info(clauses)")}
         if "restored_text" not in columns:  # a store written before restoration: its clauses have none
             self._db.execute("ALTER TABLE clauses ADD COLUMN restored_text TEXT")
+        if "page" not in columns:  # a store written before page numbers
+            self._db.execute("ALTER TABLE clauses ADD COLUMN page INTEGER")
 
     @classmethod
     def open(cls, home: Path) -> Store:
