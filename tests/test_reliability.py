@@ -181,7 +181,10 @@ def test_an_empty_data_directory_serves_accepts_the_first_document_and_deletes_t
     home.mkdir()
     (home / "models").symlink_to((model_home / "models").resolve(), target_is_directory=True)
     with spawned_server(home, SERVER_ENV) as running, httpx.Client(base_url=running.base_url, timeout=300) as http:
-        assert http.get("/health").json() == {"status": "ok", "documents": 0, "clauses": 0, "indexed_clauses": 0}
+        assert http.get("/health").json() == {
+            "status": "ok", "documents": 0, "clauses": 0, "indexed_clauses": 0, "not_indexed": {},
+            "clause_note": "0 clauses, 0 indexed",
+        }
         assert http.get("/api/search", params={"q": "hydro xanh"}).json()["hits"] == []
         response = upload(http, sample_file("001").name, sample_file("001").read_bytes())
         assert response.status_code == 201, response.text

@@ -573,6 +573,25 @@ def test_each_quote_is_shown_once_in_the_answer_and_once_in_its_card(open_page, 
     page.assert_clean()
 
 
+def test_an_ocr_source_shows_its_restored_reading_beside_the_printed_quote(open_page, ui_server):
+    page = open_page(DESKTOP)
+    question = "Kiên Giang có kế hoạch đầu tư đường cao tốc nào?"
+    turn = page.ask(question)
+    with ui_server.client() as client:
+        citations = client.post("/api/ask", json={"question": question}).json()["citations"]
+    ocr = [citation for citation in citations if citation["restored_text"]]
+    assert ocr, [citation["source_name"] for citation in citations]
+    card = turn.locator(f".citation-card[data-n='{ocr[0]['n']}']")
+    assert card.locator(".card-quote").filter(has_text=ocr[0]["quote_display"][:40]).count() == 1
+    restored = card.locator(".card-restored").inner_text()
+    assert restored.startswith("Văn bản OCR, cách đọc đã khôi phục:") and ocr[0]["restored_text"][:30] in restored
+    clean = [citation for citation in citations if not citation["restored_text"]]
+    for citation in clean:
+        assert turn.locator(f".citation-card[data-n='{citation['n']}'] .card-restored").count() == 0
+    page.shot("desktop-ocr-restored.png")
+    page.assert_clean()
+
+
 # Vietnamese words of the page's frame that an English answer must not show.
 VIETNAMESE_FRAME = ["Nguồn", "Có thể liên quan", "Sao chép", "Xuất nguồn", "giây", "nay thuộc", "Mục ", "mục ",
                     "Số ", "Không tìm thấy", "province(s)"]

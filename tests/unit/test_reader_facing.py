@@ -104,6 +104,7 @@ def test_without_a_terminal_progress_is_lines_and_silence_is_filled() -> None:
     for _ in range(10):
         bar.update()
     bar.close()
+    progress.close()
     lines = out.getvalue().splitlines()
     assert lines[0] == "vnpolicy: building the tokenizer…"
     assert lines[1].startswith("vnpolicy: still building the tokenizer (")

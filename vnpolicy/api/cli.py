@@ -45,35 +45,35 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     files = list(expand_paths([p for p in paths if p.exists()]))
     if not files:
         return _fail("nothing to ingest: no .txt, .docx, .doc or .pdf file found in the paths given")
-    progress = Progress(enabled=not args.json)
-    progress.step(f"ingesting {len(files)} file(s) into {Path(args.home) if args.home else data_home()}")
-    service = _service(args)
-    service.load_model(progress.step)  # built on the first run: its steps show
-    reading = progress.bar("reading", len(files), "file")
-    indexing = None
+    with Progress(enabled=not args.json) as progress:
+        progress.step(f"ingesting {len(files)} file(s) into {Path(args.home) if args.home else data_home()}")
+        service = _service(args)
+        service.load_model(progress.step)  # built on the first run: its steps show
+        reading = progress.bar("reading", len(files), "file")
+        indexing = None
 
-    def on_clauses(count: int) -> None:
-        nonlocal indexing
-        if indexing is None:  # the files are read: the total to index is known
-            reading.close()
-            indexing = progress.bar("indexing", ClauseCounts.of(service.store.documents()).indexed, "clause")
-        indexing.update(count)
+        def on_clauses(count: int) -> None:
+            nonlocal indexing
+            if indexing is None:  # the files are read: the total to index is known
+                reading.close()
+                indexing = progress.bar("indexing", ClauseCounts.of(service.store.documents()).indexed, "clause")
+            indexing.update(count)
 
-    def on_page(path: Path, page: int, pages: int) -> None:  # an OCR page takes seconds: each one is said
-        progress.say(f"vnpolicy: OCR {path.name}: page {page} of {pages} read")
+        def on_page(path: Path, page: int, pages: int) -> None:  # an OCR page takes seconds: each one is said
+            progress.say(f"vnpolicy: OCR {path.name}: page {page} of {pages} read")
 
-    if args.ray is None:
-        reports = service.ingest(files, on_file=lambda _: reading.update(), on_clauses=on_clauses, on_page=on_page)
-    else:
-        if args.ray_workers is not None and args.ray_workers < 1:
-            return _fail("--ray-workers must be at least 1")
-        try:
-            reports = service.ingest_on_ray(files, args.ray or None, args.ray_workers, lambda _: reading.update())
-        except ModuleNotFoundError as missing:
-            if missing.name != "ray":
-                raise
-            return _fail("--ray needs Ray, which is not installed: pip install 'vnpolicy[ray]'")
-    (indexing or reading).close()
+        if args.ray is None:
+            reports = service.ingest(files, on_file=lambda _: reading.update(), on_clauses=on_clauses, on_page=on_page)
+        else:
+            if args.ray_workers is not None and args.ray_workers < 1:
+                return _fail("--ray-workers must be at least 1")
+            try:
+                reports = service.ingest_on_ray(files, args.ray or None, args.ray_workers, lambda _: reading.update())
+            except ModuleNotFoundError as missing:
+                if missing.name != "ray":
+                    raise
+                return _fail("--ray needs Ray, which is not installed: pip install 'vnpolicy[ray]'")
+        (indexing or reading).close()
     if args.json:
         _print_json([vars(report) for report in reports])
     else:

@@ -65,8 +65,19 @@ class Progress:
         self._last_output = time.monotonic()
         self._step: tuple[str, float] | None = None
         self._bar: Bar | None = None
+        self._closed = threading.Event()
         if enabled:
             threading.Thread(target=self._watch, name="vnpolicy-progress", daemon=True).start()
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the watcher: nothing is said after the command's own output."""
+        self._closed.set()
 
     def step(self, what: str) -> None:
         """A step that takes a few seconds and has no count of its own."""
@@ -77,7 +88,7 @@ class Progress:
         return Bar(self, desc, total, unit)
 
     def say(self, line: str) -> None:
-        if self.enabled:
+        if self.enabled and not self._closed.is_set():
             with self._lock:
                 print(line, file=self.stream, flush=True)
                 self._last_output = time.monotonic()
@@ -91,8 +102,7 @@ class Progress:
         self._step = None
 
     def _watch(self) -> None:
-        while True:
-            time.sleep(0.5)
+        while not self._closed.wait(0.5):
             if time.monotonic() - self._last_output < QUIET_LIMIT_S:
                 continue
             bar = self._bar

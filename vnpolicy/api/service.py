@@ -71,27 +71,33 @@ class VnPolicy:
         """Load the last complete index (repairing damaged files) if not loaded; True when it is in step
         with the store, False when `catch_up` is still to run."""
         with self._write_lock:
-            if self._retriever is None:
-                self._retriever, self._in_step = self.indexes.open(self.store)
-            return self._in_step
+            return self._open()
 
     def catch_up(self) -> None:
         """Index what the store holds beyond the loaded snapshot; searches use the snapshot meanwhile."""
         with self._write_lock:
-            if self._in_step:
-                return
-            documents = self.store.documents()
-            self.catching_up = (0, len(documents))
+            self._catch_up()
 
-            def progress(_: Document) -> None:
-                done, total = self.catching_up or (0, len(documents))
-                self.catching_up = (done + 1, total)
+    def _open(self) -> bool:  # with the write lock held
+        if self._retriever is None:
+            self._retriever, self._in_step = self.indexes.open(self.store)
+        return self._in_step
 
-            try:
-                self._retriever = self.indexes.sync(self.store, progress, documents)
-                self._in_step = True
-            finally:
-                self.catching_up = None
+    def _catch_up(self) -> None:  # with the write lock held
+        if self._in_step:
+            return
+        documents = self.store.documents()
+        self.catching_up = (0, len(documents))
+
+        def progress(_: Document) -> None:
+            done, total = self.catching_up or (0, len(documents))
+            self.catching_up = (done + 1, total)
+
+        try:
+            self._retriever = self.indexes.sync(self.store, progress, documents)
+            self._in_step = True
+        finally:
+            self.catching_up = None
 
     @property
     def retriever(self) -> HybridRetriever:
@@ -174,12 +180,16 @@ class VnPolicy:
         return reports
 
     def _store_accepted(self, accepted: list[tuple[FileReport, Document]]) -> None:
-        """Store the accepted documents in one write and tell each report what its document replaced."""
-        if accepted or self._retriever is None or not self._in_step:
-            replaced = self._store([document for _, document in accepted])
-            for (report, _), ids in zip(accepted, replaced, strict=True):
-                report.replaced = ids
-                report.status = "replaced" if ids else "added"
+        """Store the accepted documents in one write and tell each report what its document replaced; with
+        none, only bring the index in step with the store (an unchanged batch writes no new snapshot)."""
+        if not accepted:
+            if not self._open():
+                self._catch_up()
+            return
+        replaced = self._store([document for _, document in accepted])
+        for (report, _), ids in zip(accepted, replaced, strict=True):
+            report.replaced = ids
+            report.status = "replaced" if ids else "added"
 
     def ingest_on_ray(
         self,

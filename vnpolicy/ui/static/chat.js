@@ -1,7 +1,7 @@
 // The conversation: a question, its answer streamed in (citations first, then the text), the sources as cards.
 // After each question the view holds the question and the start of its answer at the top of the pane.
 
-import { $, copyText, formatDate, h, marked, nextFrame, provinceLabel } from "./dom.js";
+import { $, copyText, formatDate, h, marked, nextFrame, provinceLabel, truncate } from "./dom.js";
 import { describeFilters } from "./filters.js";
 import { openCitation } from "./panel.js";
 import { errorDetail, parseJSON, readEvents } from "./stream.js";
@@ -222,15 +222,19 @@ class Turn {
           { class: "card-body" },
           head.length ? h("span", { class: "card-meta" }, head.join(" · ")) : null,
           h("span", { class: "card-title", title }, title),
-          c.path
+          c.path || c.page
             ? h(
               "span",
               { class: "card-path" },
-              `${w.section} ${c.path}`,
+              [c.path ? `${w.section} ${c.path}` : null, c.page ? `${w.page} ${c.page}` : null].filter(Boolean).join(" · "),
               c.trail && c.trail.length ? h("span", { class: "card-trail" }, ` — ${c.trail.at(-1)}`) : null,
             )
             : null,
           h("span", { class: "card-quote" }, "“", quoteNodes(c, CARD_QUOTE_CHARS), "”"),
+          // The quote stays the printed (OCR) text; the reading the indexes used is shown beside it.
+          c.restored_text
+            ? h("span", { class: "card-restored" }, `${w.restored} ${truncate(c.restored_text, CARD_QUOTE_CHARS)}`)
+            : null,
         ),
       ),
     );
