@@ -6,6 +6,8 @@ that top-k is taken among allowed clauses only.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import faiss
 import numpy as np
 
@@ -36,6 +38,14 @@ class DenseIndex:
     @property
     def size(self) -> int:
         return self.index.ntotal
+
+    def save(self, directory: Path) -> None:
+        np.save(directory / "vectors.npy", self.vectors)
+        faiss.write_index(self.index, str(directory / "dense.faiss"))
+
+    @classmethod
+    def load(cls, directory: Path) -> DenseIndex:
+        return cls(np.load(directory / "vectors.npy"), faiss.read_index(str(directory / "dense.faiss")))
 
     def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(row ids, scores) of the k nearest allowed rows, best first."""

@@ -26,16 +26,17 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import faiss
 import numpy as np
 
-from vnpolicy.index.dense import DenseIndex
-from vnpolicy.index.lexical import LexicalIndex
 from vnpolicy.index.retriever import ClauseTable, HybridRetriever, IndexedDocument, index_digest, index_document
 from vnpolicy.index.tokenize import Tokens
 from vnpolicy.ingest.models import Document
 from vnpolicy.ingest.store import Store
+
+if TYPE_CHECKING:
+    from vnpolicy.index.embedding import Embedder
 
 logger = logging.getLogger("vnpolicy.index")
 
@@ -91,7 +92,7 @@ def _write_failure(error: OSError) -> IndexWriteError:
 
 
 class IndexManager:
-    def __init__(self, home: Path, embedder) -> None:
+    def __init__(self, home: Path, embedder: Embedder) -> None:
         self.embedder = embedder
         self.root = home / "index" / f"{_slug(embedder.name)}-v{FORMAT_VERSION}"
         self.docs_dir = self.root / "docs"
@@ -219,9 +220,7 @@ class IndexManager:
             documents = list(retriever.table.documents.values())
             with open(staging / _DOCUMENTS, "w", encoding="utf-8") as handle:
                 json.dump([document.to_dict() for document in documents], handle, ensure_ascii=False)
-            retriever.lexical.save(staging)
-            np.save(staging / "vectors.npy", retriever.dense.vectors)
-            faiss.write_index(retriever.dense.index, str(staging / "dense.faiss"))
+            retriever.save(staging)
             files = {
                 str(path.relative_to(staging)): [path.stat().st_size, _file_digest(path)]
                 for path in sorted(staging.rglob("*"))
@@ -290,12 +289,7 @@ class IndexManager:
         table = ClauseTable(documents)
         if manifest["clauses"] != len(table) or _state(documents) != manifest["documents"]:
             raise ValueError("the snapshot's documents do not match its manifest")
-        vectors = np.load(snapshot / "vectors.npy")
-        dense = DenseIndex(vectors, faiss.read_index(str(snapshot / "dense.faiss")))
-        lexical = LexicalIndex.load(snapshot)
-        if not (len(vectors) == dense.size == lexical.size == len(table)):
-            raise ValueError("the snapshot's parts have different numbers of rows")
-        return HybridRetriever(table, lexical, dense, self.embedder)
+        return HybridRetriever.load(snapshot, table, self.embedder)
 
     def _checked(self, snapshot: Path) -> tuple[dict, HybridRetriever] | None:
         """The snapshot's manifest and retriever if every file is whole, else None (the damage recorded)."""

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -283,6 +284,19 @@ class HybridRetriever:
         accentless = np.array([not has_diacritics(reading(clause)) for clause in table.clauses], dtype=bool)
         lexical = LexicalIndex.build([tokens for item in indexed for tokens in item.tokens], accentless)
         return cls(table, lexical, DenseIndex(vectors), embedder)
+
+    def save(self, directory: Path) -> None:
+        """Write both legs' indexes into `directory` (the clause table is the caller's: it has the documents)."""
+        self.lexical.save(directory)
+        self.dense.save(directory)
+
+    @classmethod
+    def load(cls, directory: Path, table: ClauseTable, embedder: Embedder) -> HybridRetriever:
+        """The retriever `save` wrote, over `table`; ValueError when its parts do not have one row per clause."""
+        lexical, dense = LexicalIndex.load(directory), DenseIndex.load(directory)
+        if not (len(dense.vectors) == dense.size == lexical.size == len(table)):
+            raise ValueError("the index parts have different numbers of rows")
+        return cls(table, lexical, dense, embedder)
 
     @staticmethod
     def _top(scores: np.ndarray, allowed: np.ndarray | None, depth: int) -> list[tuple[int, float]]:
