@@ -3,7 +3,8 @@
 Deciding clause by clause lets one borderline clause add a province, and one clause just under the
 threshold drop it. A province is judged instead on what its best candidates show together and against
 the other provinces: its best and second-best clause confidences (as logits), how far its best falls
-behind the best province's, whether any of its candidates spells the question's weightiest concept
+behind the best province's (as a difference of probabilities: on logits one near-certain province
+pushed every other one out), whether any of its candidates spells the question's weightiest concept
 as one phrase, and the best concept coverage and dense and lexical scores among them. A second
 logistic model (fitted on the tuning half like the clause model, see eval/fit_support.py) turns these
 into P(the province commits to it).
@@ -41,8 +42,7 @@ def by_province(evidence: list[Evidence]) -> list[ProvinceEvidence]:
         groups.setdefault(item.hit.province or "?", []).append(item)
     if not groups:
         return []
-    bests = {name: max(_logit(item.confidence) for item in items) for name, items in groups.items()}
-    top = max(bests.values())
+    top = max(item.confidence for item in evidence)
     provinces = []
     for name, items in groups.items():
         items = sorted(items, key=lambda item: -item.confidence)
@@ -50,7 +50,7 @@ def by_province(evidence: list[Evidence]) -> list[ProvinceEvidence]:
         features = {
             "best_logit": logits[0],
             "second_logit": logits[1] if len(logits) > 1 else logits[0],
-            "best_gap": logits[0] - top,
+            "best_gap": items[0].confidence - top,
             "key_concept": max(item.features["rarest_spelled"] for item in items),
             "coverage": max(item.features["coverage"] for item in items),
             "dense_z": max(item.features["dense_z"] for item in items),
