@@ -10,7 +10,7 @@ document is indexed says exactly that.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Literal
 
 from vnpolicy.answer.evidence import Evidence, effective_filters, gather
@@ -18,7 +18,7 @@ from vnpolicy.answer.question import Intent, Question, analyse
 from vnpolicy.answer.quotes import best_quote_span, display_span, verified
 from vnpolicy.answer.sources import answer_figures, province_label, source_line
 from vnpolicy.answer.support import SupportModel, shipped_model, supporting, supporting_provinces
-from vnpolicy.index.models import SearchFilters
+from vnpolicy.index.models import ClauseSource, SearchFilters
 from vnpolicy.ingest.gazetteer import current_province
 
 MAX_CLAUSES_PER_PROVINCE = 3
@@ -27,18 +27,8 @@ MAX_RELATED = 3
 
 
 @dataclass
-class Citation:
+class Citation(ClauseSource):
     n: int
-    clause_id: str
-    document_id: str
-    document_title: str | None
-    document_number: str | None
-    source_name: str
-    province: str | None
-    province_current: str | None
-    date: str | None
-    path: str
-    trail: list[str]
     quote: str  # verbatim original text: document.text[start:end]
     start: int
     end: int
@@ -98,10 +88,8 @@ def compose(
         quote = text[start:end]
         shown, display_start, display_end = display_span(hit.text, quote)
         citation = Citation(
-            n=len(citations) + 1, clause_id=hit.clause_id, document_id=hit.document_id,
-            document_title=hit.document_title, document_number=hit.document_number, source_name=hit.source_name,
-            province=hit.province, province_current=hit.province_current, date=hit.date, path=hit.path,
-            trail=hit.trail, quote=quote, start=start, end=end, related=is_related, confidence=item.confidence,
+            **{source.name: getattr(hit, source.name) for source in fields(ClauseSource)},
+            n=len(citations) + 1, quote=quote, start=start, end=end, related=is_related, confidence=item.confidence,
             quote_display=shown, display_start=display_start, display_end=display_end,
             figures=answer_figures(question.text, shown), source_line=source_line(
                 number=hit.document_number, title=hit.document_title, source_name=hit.source_name, date=hit.date,

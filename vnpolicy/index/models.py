@@ -26,7 +26,10 @@ class LegResult:
 
 
 @dataclass(slots=True)
-class Hit:
+class ClauseSource:
+    """Where a clause stands: its document and its place in it. A search hit and an answer's citation
+    are both one."""
+
     clause_id: str
     document_id: str
     document_title: str | None
@@ -34,10 +37,14 @@ class Hit:
     source_name: str
     province: str | None
     province_current: str | None
-    doc_type: str | None
     date: str | None
     path: str
     trail: list[str]
+
+
+@dataclass(slots=True)
+class Hit(ClauseSource):
+    doc_type: str | None
     kind: str
     text: str
     start: int
