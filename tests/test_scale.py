@@ -72,18 +72,20 @@ def parity(ray_address, embedder, model_home, tmp_path_factory) -> Parity:
     connect(ray_address)
     try:
         assert ray.cluster_resources()["CPU"] == 2 and len(ray.nodes()) == 2
-        job = RayIngest(distributed.store, distributed.indexes, distributed.home, workers=2)
-        killed = []
+        killed: list = []
 
-        def kill_the_busy_workers(_) -> None:
-            # When the first document is stored, the third is still queued behind it on its worker.
-            if not killed:
-                killed.extend(job.pool.busy())
-                for actor in killed:
-                    ray.kill(actor, no_restart=True)
+        class KillingIngest(RayIngest):
+            def _dispatch(self) -> None:
+                super()._dispatch()
+                # The first time work is in flight, the workers holding it die: it must be sent again.
+                if not killed and self.pool.busy():
+                    killed.extend(self.pool.busy())
+                    for actor in killed:
+                        ray.kill(actor, no_restart=True)
 
+        job = KillingIngest(distributed.store, distributed.indexes, distributed.home, workers=2)
         try:
-            reports = job.run(files, on_file=kill_the_busy_workers)
+            reports = job.run(files)
         finally:
             job.close()
     finally:
