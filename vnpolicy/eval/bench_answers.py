@@ -15,7 +15,7 @@ from pathlib import Path
 from vnpolicy.answer import answer_question
 from vnpolicy.api.service import VnPolicy
 from vnpolicy.eval.gold import SAMPLE, load_answer_set
-from vnpolicy.eval.machine import cpu_flags, describe_machine, percentile
+from vnpolicy.eval.machine import describe_machine, percentile
 
 
 def main() -> None:
@@ -38,7 +38,6 @@ def main() -> None:
             timings.setdefault(answer.intent, []).append(elapsed)
             timings.setdefault(f"gold kind {question.kind}", []).append(elapsed)
     print(describe_machine())
-    print(f"CPU flags: {' '.join(cpu_flags()) or 'none of note'}")
     print(f"{'kind':<28}{'answers':>8}{'p50 ms':>10}{'p95 ms':>10}")
     for kind, values in sorted(timings.items()):
         print(f"{kind:<28}{len(values):>8}{percentile(values, 0.5):>10.1f}{percentile(values, 0.95):>10.1f}")

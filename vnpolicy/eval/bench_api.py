@@ -32,7 +32,7 @@ import httpx
 
 from tests.support.server import prepare_home, spawned_server
 from vnpolicy.eval.gold import dev_questions
-from vnpolicy.eval.machine import percentile
+from vnpolicy.eval.machine import describe_machine, percentile
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({mode: [level.row() for level in levels] for mode, levels in runs.items()}))
     else:
         # Other work on the machine takes cores from the server and the clients: say how busy it was.
-        print(f"load average before the run: {load_before:.2f} on {os.cpu_count()} cores")
+        print(f"machine: {describe_machine()}; load average before the run: {load_before:.2f}")
         titles = {
             "repeated": "repeated queries (dev questions cycled)",
             "unique": "unique queries (each one new)",

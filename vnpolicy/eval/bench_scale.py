@@ -39,7 +39,7 @@ from vnpolicy.api.service import VnPolicy
 from vnpolicy.eval.bench_api import _load
 from vnpolicy.eval.bench_search import CLAUSES_PER_DOCUMENT, _synthetic
 from vnpolicy.eval.gold import dev_questions
-from vnpolicy.eval.machine import cpu_flags, describe_machine, percentile
+from vnpolicy.eval.machine import describe_machine, percentile
 from vnpolicy.index.dense import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
 from vnpolicy.index.lexical import LexicalIndex
 from vnpolicy.index.retriever import ClauseTable
@@ -291,7 +291,6 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     model_home = args.model_home or data_home()
     print(f"machine: {describe_machine()}")
-    print(f"CPU flags: {' '.join(cpu_flags()) or 'none of note'}")
     print(f"load average before the run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores (shared with other work)")
 
     if "ingest" in args.parts:
