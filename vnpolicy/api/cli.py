@@ -54,9 +54,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
         def on_clauses(count: int) -> None:
             nonlocal indexing
-            if indexing is None:  # the files are read: the total to index is known
-                reading.close()
-                indexing = progress.bar("indexing", ClauseCounts.of(service.store.documents()).indexed, "clause")
+            if indexing is None:  # each file is indexed as it is read: no total is known before the last
+                indexing = progress.bar("indexing", None, "clause")
             indexing.update(count)
 
         def on_page(path: Path, page: int, pages: int) -> None:  # an OCR page takes seconds: each one is said
@@ -73,7 +72,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 if missing.name != "ray":
                     raise
                 return _fail("--ray needs Ray, which is not installed: pip install 'vnpolicy[ray]'")
-        (indexing or reading).close()
+        reading.close()
+        if indexing is not None:
+            indexing.close()
     if args.json:
         _print_json([vars(report) for report in reports])
     else:

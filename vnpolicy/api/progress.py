@@ -24,9 +24,13 @@ class Bar:
         self._last_line = 0.0
         self._shown = -1  # the count the last line showed
         terminal = progress.enabled and progress.stream.isatty()
+        # Bars open at once (files read while their clauses are indexed) stack, one line each.
+        position = progress.open_bars
         self.tqdm = (
-            tqdm(total=total, desc=desc, unit=unit, file=progress.stream, dynamic_ncols=True) if terminal else None
+            tqdm(total=total, desc=desc, unit=unit, file=progress.stream, dynamic_ncols=True, position=position)
+            if terminal else None
         )
+        progress.open_bars += 1
         progress.now(self)
 
     def update(self, n: int = 1) -> None:
@@ -42,6 +46,7 @@ class Bar:
             self.tqdm.close()
         elif self._shown != self.count:
             self.line()
+        self.progress.open_bars -= 1
         self.progress.now(None)
 
     def line(self) -> None:
@@ -65,6 +70,7 @@ class Progress:
         self._last_output = time.monotonic()
         self._step: tuple[str, float] | None = None
         self._bar: Bar | None = None
+        self.open_bars = 0
         self._closed = threading.Event()
         if enabled:
             threading.Thread(target=self._watch, name="vnpolicy-progress", daemon=True).start()

@@ -244,10 +244,10 @@ class CatchUp(BaseModel):
 
 class Health(BaseModel):
     model_config = _examples({
-        "status": "ok", "documents": 5, "clauses": 382, "indexed_clauses": 337,
-        "not_indexed": {"recipients": 42, "signature": 3},
-        "clause_note": "382 clauses, 337 indexed: 42 recipient-list lines (Nơi nhận) and 3 signature blocks are "
-        "not searched",
+        "status": "ok", "documents": 5, "clauses": 384, "indexed_clauses": 317,
+        "not_indexed": {"header": 18, "recipients": 42, "recital": 4, "signature": 3},
+        "clause_note": "384 clauses, 317 indexed: 18 header lines (issuer, number, place and date), 42 "
+        "recipient-list lines (Nơi nhận), 4 recitals (Căn cứ …) and 3 signature blocks are not searched",
     })
 
     status: Literal["ok", "loading", "error"]

@@ -121,7 +121,8 @@ class ClauseCounts:
         return cls(len(clauses), len(clauses) - sum(left_out.values()), dict(sorted(left_out.items())))
 
     def sentence(self) -> str:
-        """ "382 clauses, 337 indexed: 42 recipient-list lines (Nơi nhận) and 3 signature blocks are not searched"."""
+        """E.g. "104 clauses, 77 indexed: 7 header lines (issuer, number, place and date), 17 recipient-list lines
+        (Nơi nhận), 2 recitals (Căn cứ …) and 1 signature block are not searched"."""
         head = f"{self.total} clauses, {self.indexed} indexed"
         if not self.not_indexed:
             return head
