@@ -219,6 +219,19 @@ def _blank_pdf(path: Path) -> None:
 # --- kill -9 during an upload ---------------------------------------------------------------------
 
 
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (from /proc)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(pid):
+            found.append(int(status.parent.name))
+    return found
+
+
 def test_a_server_killed_during_an_upload_restarts_on_the_previous_snapshot_within_10_s(
     sample_home: Path, tmp_path: Path
 ) -> None:
@@ -241,10 +254,16 @@ def test_a_server_killed_during_an_upload_restarts_on_the_previous_snapshot_with
         sender = threading.Thread(target=send)
         sender.start()
         time.sleep(3.0)  # the upload is being parsed or indexed
+        parser = children(running.process.pid)  # the parsing child the upload started
         running.process.send_signal(signal.SIGKILL)
         running.process.wait()
         sender.join(60)
         assert "error" in outcome, "the upload finished before the kill; make it larger"
+        assert parser, "no parsing child was running"
+        deadline = time.monotonic() + 10
+        while any(Path(f"/proc/{pid}").exists() for pid in parser) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(Path(f"/proc/{pid}").exists() for pid in parser), "the parsing child outlived the server"
 
     started = time.monotonic()
     with spawned_server(home, SERVER_ENV) as restarted, httpx.Client(base_url=restarted.base_url) as http:

@@ -38,6 +38,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from vnpolicy.ingest.pipeline import expand_paths
     from vnpolicy.ingest.store import data_home
 
+    if args.ray_workers is not None and args.ray_workers < 1:
+        return _fail("--ray-workers must be at least 1")
     paths = [Path(p) for p in args.paths]
     missing = [p for p in paths if not p.exists()]
     for path in missing:
@@ -64,8 +66,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if args.ray is None:
             reports = service.ingest(files, on_file=lambda _: reading.update(), on_clauses=on_clauses, on_page=on_page)
         else:
-            if args.ray_workers is not None and args.ray_workers < 1:
-                return _fail("--ray-workers must be at least 1")
             try:
                 reports = service.ingest_on_ray(files, args.ray or None, args.ray_workers, lambda _: reading.update())
             except ModuleNotFoundError as missing:

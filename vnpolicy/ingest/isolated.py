@@ -28,10 +28,20 @@ def parse_memory_bytes() -> int:
     return int(float(os.environ.get("VNPOLICY_PARSE_MEMORY_MB", DEFAULT_PARSE_MEMORY_MB)) * 1024 * 1024)
 
 
-def _limit_memory(limit: int) -> None:
+def _start_child(limit: int, parent: int) -> None:
+    """In the child: the memory ceiling, and an end with the server. Its task queue's pipe stays open in
+    the child itself, so a server killed with SIGKILL would otherwise leave it waiting for ever."""
     import resource
+    import time
 
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    def exit_with_the_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=exit_with_the_parent, name="vnpolicy-parent-watch", daemon=True).start()
 
 
 def _parser() -> ProcessPoolExecutor:
@@ -41,7 +51,7 @@ def _parser() -> ProcessPoolExecutor:
             # spawn, not fork: the server's threads (and torch's) must not be copied into the child.
             _pool = ProcessPoolExecutor(
                 max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_limit_memory, initargs=(parse_memory_bytes(),),
+                initializer=_start_child, initargs=(parse_memory_bytes(), os.getpid()),
             )
         return _pool
 
