@@ -97,9 +97,9 @@ def test_global_options_go_before_or_after_the_command(argv: list[str]) -> None:
 
 def test_without_a_terminal_progress_is_lines_and_silence_is_filled() -> None:
     out = io.StringIO()
-    progress = Progress(stream=out)
+    progress = Progress(stream=out, quiet_limit=0.3)
     progress.step("building the tokenizer")
-    time.sleep(3.8)  # a step that reports nothing for longer than the quiet limit
+    time.sleep(0.45)  # a step that reports nothing for longer than the quiet limit
     bar = progress.bar("indexing", 10, "clause")
     for _ in range(10):
         bar.update()

@@ -63,8 +63,9 @@ class Progress:
     build, a large file): it refreshes the bar on a terminal (its clock and ETA move) or prints a line.
     """
 
-    def __init__(self, enabled: bool = True, stream: TextIO | None = None) -> None:
+    def __init__(self, enabled: bool = True, stream: TextIO | None = None, quiet_limit: float = QUIET_LIMIT_S) -> None:
         self.enabled = enabled
+        self.quiet_limit = quiet_limit
         self.stream = stream or sys.stderr
         self._lock = threading.Lock()
         self._last_output = time.monotonic()
@@ -108,8 +109,8 @@ class Progress:
         self._step = None
 
     def _watch(self) -> None:
-        while not self._closed.wait(0.5):
-            if time.monotonic() - self._last_output < QUIET_LIMIT_S:
+        while not self._closed.wait(min(0.5, self.quiet_limit / 4)):
+            if time.monotonic() - self._last_output < self.quiet_limit:
                 continue
             bar = self._bar
             if bar is not None and bar.tqdm is not None:
