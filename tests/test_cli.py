@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import sample_file
+from tests.support.server import sharing_model
 
 pytestmark = pytest.mark.slow
 
@@ -25,9 +26,7 @@ def run_cli(home: Path, *args: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def small_home(tmp_path_factory, model_home: Path) -> Path:
     """A data directory holding two sample documents (the model shared with the other tests)."""
-    home = tmp_path_factory.mktemp("cli-home")
-    (model_home / "models").mkdir(parents=True, exist_ok=True)
-    (home / "models").symlink_to((model_home / "models").resolve(), target_is_directory=True)
+    home = sharing_model(tmp_path_factory.mktemp("cli-home"), model_home)
     done = run_cli(home, "ingest", str(sample_file("001")), str(sample_file("003")))
     assert done.returncode == 0, done.stderr
     return home

@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ROOT, SAMPLE, sample_file
-from tests.support.server import prepare_home, spawned_server, threaded_server
+from tests.support.server import prepare_home, sharing_model, spawned_server, threaded_server
 from vnpolicy.api.validation import InvalidRequest
 
 KEY = "do-tin-cay-7b2e"
@@ -177,9 +177,7 @@ def test_docx_bombs_are_refused_within_a_memory_ceiling(server, client) -> None:
 def test_an_empty_data_directory_serves_accepts_the_first_document_and_deletes_the_last(
     tmp_path: Path, model_home: Path
 ) -> None:
-    home = tmp_path / "empty"
-    home.mkdir()
-    (home / "models").symlink_to((model_home / "models").resolve(), target_is_directory=True)
+    home = sharing_model(tmp_path / "empty", model_home)
     with spawned_server(home, SERVER_ENV) as running, httpx.Client(base_url=running.base_url, timeout=300) as http:
         assert http.get("/health").json() == {
             "status": "ok", "documents": 0, "clauses": 0, "indexed_clauses": 0, "not_indexed": {},
@@ -196,9 +194,7 @@ def test_an_empty_data_directory_serves_accepts_the_first_document_and_deletes_t
     assert stored(home) == []
 
     # The CLI: a batch of only a file with no text layer, then a search, on another new directory.
-    cli_home = tmp_path / "empty-cli"
-    cli_home.mkdir()
-    (cli_home / "models").symlink_to((model_home / "models").resolve(), target_is_directory=True)
+    cli_home = sharing_model(tmp_path / "empty-cli", model_home)
     scanned = tmp_path / "scan.pdf"
     _blank_pdf(scanned)
     ingest = cli(cli_home, "ingest", str(scanned))
@@ -418,9 +414,7 @@ def test_a_damaged_database_is_one_sentence_with_its_path(sample_home: Path, tmp
 def test_an_unreadable_file_fails_alone_and_the_rest_of_the_batch_is_stored_and_indexed(
     tmp_path: Path, model_home: Path
 ) -> None:
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / "models").symlink_to((model_home / "models").resolve(), target_is_directory=True)
+    home = sharing_model(tmp_path / "home", model_home)
     batch = tmp_path / "batch"
     batch.mkdir()
     shutil.copy(sample_file("001"), batch / "a.txt")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,7 +18,7 @@ import pytest
 
 from tests.conftest import ROOT, sample_file
 from tests.support.ray_cluster import local_ray_cluster
-from tests.support.server import prepare_home, spawned_server
+from tests.support.server import prepare_home, sharing_model, spawned_server
 from vnpolicy.eval.gold import dev_questions
 
 pytestmark = pytest.mark.slow
@@ -34,14 +33,6 @@ def ray_address():
         yield address
 
 
-def data_home(path: Path, model_home: Path, vectors: bool = False) -> Path:
-    """An empty data directory sharing the built model of `model_home`, and its cached vectors if asked
-    (they are checked against each document's digest, so a stale one is only ignored)."""
-    path.mkdir()
-    (path / "models").symlink_to((model_home / "models").resolve(), target_is_directory=True)
-    if vectors and (model_home / "index").is_dir():
-        shutil.copytree(model_home / "index", path / "index")
-    return path
 
 
 @dataclass
@@ -66,9 +57,9 @@ def parity(ray_address, embedder, model_home, tmp_path_factory) -> Parity:
     broken = tmp_path_factory.mktemp("broken") / "hong.pdf"
     broken.write_bytes(b"%PDF-1.4 this is not a pdf")
     files = [sample_file(prefix) for prefix in PARITY_FILES] + [broken]
-    local = VnPolicy(data_home(tmp_path_factory.mktemp("h") / "local", model_home, vectors=True))
+    local = VnPolicy(sharing_model(tmp_path_factory.mktemp("h") / "local", model_home, vectors=True))
     local_reports = local.ingest(files)
-    distributed = VnPolicy(data_home(tmp_path_factory.mktemp("h") / "ray", model_home))
+    distributed = VnPolicy(sharing_model(tmp_path_factory.mktemp("h") / "ray", model_home))
     connect(ray_address)
     try:
         assert ray.cluster_resources()["CPU"] == 2 and len(ray.nodes()) == 2

@@ -28,6 +28,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def sharing_model(home: Path, model_home: Path, vectors: bool = False) -> Path:
+    """`home` as a data directory sharing the built model of `model_home` (linked, not copied), and its
+    cached vectors if asked (checked against each document's digest, so a stale one is only ignored)."""
+    home.mkdir(parents=True, exist_ok=True)
+    (model_home / "models").mkdir(parents=True, exist_ok=True)
+    (home / "models").symlink_to((model_home / "models").resolve(), target_is_directory=True)
+    if vectors and (model_home / "index").is_dir():
+        shutil.copytree(model_home / "index", home / "index")
+    return home
+
+
 def prepare_home(home: Path, model_home: Path) -> None:
     """A data directory with the sample corpus stored, sharing `model_home`'s model and vector cache.
 
@@ -38,11 +49,7 @@ def prepare_home(home: Path, model_home: Path) -> None:
     from vnpolicy.ingest.pipeline import ingest_paths
     from vnpolicy.ingest.store import Store
 
-    home.mkdir(parents=True, exist_ok=True)
-    (model_home / "models").mkdir(parents=True, exist_ok=True)
-    (home / "models").symlink_to((model_home / "models").resolve(), target_is_directory=True)
-    if (model_home / "index").is_dir():
-        shutil.copytree(model_home / "index", home / "index")
+    sharing_model(home, model_home, vectors=True)
     store = Store.open(home)
     try:
         failed = [report for report in ingest_paths([SAMPLE], store) if report.status == "failed"]
