@@ -12,7 +12,6 @@ from fastapi import HTTPException
 from vnpolicy.api.service import VnPolicy
 from vnpolicy.index.models import Hit, SearchFilters
 from vnpolicy.index.retriever import HybridRetriever
-from vnpolicy.ingest.models import Document
 
 logger = logging.getLogger("vnpolicy.api")
 SEARCHES_IN_FLIGHT = 16
@@ -89,7 +88,3 @@ class Runtime:
         self.retriever()  # 503 while loading
         search = partial(self.service.search, query, k=k, filters=filters)
         return await anyio.to_thread.run_sync(search, limiter=self._search_turns)
-
-    def documents(self) -> dict[str, Document]:
-        """The documents the current index covers, in store order (by file name)."""
-        return self.retriever().table.documents

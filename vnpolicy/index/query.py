@@ -32,14 +32,10 @@ class Query:
         return self.places[0] if len(self.places) == 1 else None
 
 
-def named_places(folded: str) -> tuple[str, ...]:
-    """Pre-2025 provinces a folded text names (by name, alias or town), longest spelling first so the
-    "vinh" of "tra vinh" is not also the town of Vinh; post-2025 names count as the province of that name."""
-    return _places_and_rest(folded)[0]
-
-
 def _places_and_rest(folded: str) -> tuple[tuple[str, ...], str]:
-    """(the places a folded text names, the text without them)."""
+    """(the pre-2025 provinces a folded text names, the text without them). Names, aliases and towns count,
+    longest spelling first so the "vinh" of "tra vinh" is not also the town of Vinh; post-2025 names count
+    as the province of that name."""
     spellings = {**{s: LOCALITIES[n] for s, n in locality_spellings().items()}, **province_spellings()}
     padded = f" {folded} "
     found: list[tuple[int, str]] = []
@@ -65,9 +61,3 @@ def parse_query(text: str) -> Query:
         text=text, english=english, accented=has_diacritics(text), folded=folded, lexical_text=lexical_text,
         tokens=tokenize(lexical_text), places=places,
     )
-
-
-def named_province(query: str) -> str | None:
-    """The one pre-2025 province a query names, directly or by one of its towns; None for none or several."""
-    return parse_query(query).province
-
