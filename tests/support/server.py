@@ -17,8 +17,9 @@ from pathlib import Path
 
 import httpx
 
+from tests.conftest import SAMPLE
+
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "data" / "sample"
 STARTUP_TIMEOUT_S = 600.0  # a fresh model home builds the model and embeds the corpus first
 
 

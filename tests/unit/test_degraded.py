@@ -1,15 +1,14 @@
 """Degraded documents: accent restoration of OCR text, and TCVN3/VNI text read as Unicode."""
 
-from pathlib import Path
 
 import pytest
 
+from tests.conftest import SAMPLE
 from vnpolicy.ingest.legacy_encodings import detect, read_8bit, to_tcvn3, to_viscii, to_vni
 from vnpolicy.ingest.normalize import search_form
 from vnpolicy.ingest.pipeline import parse_text, parse_upload
 from vnpolicy.ingest.restore import OCR, TONES, assess, restore_text
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 ACCENTED = SAMPLE / "001_5890181f76365d78.txt"
 OCR_DOCUMENT = SAMPLE / "003_0466cb12bdbe383c.txt"
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import SAMPLE
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -35,7 +37,7 @@ def test_the_ray_options_parse_with_and_without_an_address() -> None:
 def test_bad_worker_and_replica_counts_are_refused_with_a_sentence(tmp_path: Path, capsys) -> None:
     from vnpolicy.api.cli import main
 
-    sample = next((ROOT / "data" / "sample").glob("*.txt"))
+    sample = next(SAMPLE.glob("*.txt"))
     assert main(["--home", str(tmp_path), "ingest", str(sample), "--ray", "--ray-workers", "0"]) == 1
     assert "--ray-workers must be at least 1" in capsys.readouterr().err
     assert main(["--home", str(tmp_path), "serve", "--replicas", "0"]) == 1

@@ -34,8 +34,6 @@ from tests.support.server import prepare_home, spawned_server
 from vnpolicy.eval.gold import dev_questions
 from vnpolicy.eval.machine import describe_machine, percentile
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "data" / "sample"
 TARGET_THROUGHPUT = 50.0  # req/s at 16 clients
 TARGET_P95_MS = 200.0
 MAX_REQUESTS_PER_LEVEL = 20_000

@@ -21,11 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from vnpolicy.eval.gold import dev_questions
+from vnpolicy.eval.gold import SAMPLE, dev_questions
 from vnpolicy.eval.machine import describe_machine, peak_rss_mb, percentile
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "data" / "sample"
 
 
 def sample_clause_texts(folder: Path = SAMPLE) -> list[str]:

@@ -21,12 +21,12 @@ import time
 import unicodedata
 from pathlib import Path
 
+from vnpolicy.eval.gold import SAMPLE
 from vnpolicy.eval.machine import describe_machine
 from vnpolicy.ingest.normalize import fold_diacritics, search_form
 from vnpolicy.ingest.restore import OCR, TONE_CONFUSIONS, TONES, is_accented_text, ocr_confusions, restore_text
 from vnpolicy.ingest.syllables import is_syllable_shape
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 FIXTURE = Path(__file__).parent / "data" / "restore_003.json"
 FIXTURE_SYLLABLES = 300
 TONE_DAMAGE_SHARE = 0.02  # about the share of misread tone marks in a real OCR of accented text (more-documents 005)

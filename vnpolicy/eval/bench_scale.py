@@ -38,7 +38,7 @@ from tests.support.server import prepare_home, spawned_server
 from vnpolicy.api.service import VnPolicy
 from vnpolicy.eval.bench_api import _load
 from vnpolicy.eval.bench_search import CLAUSES_PER_DOCUMENT, _synthetic
-from vnpolicy.eval.gold import dev_questions
+from vnpolicy.eval.gold import SAMPLE, dev_questions
 from vnpolicy.eval.machine import describe_machine, percentile
 from vnpolicy.index.dense import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
 from vnpolicy.index.lexical import LexicalIndex
@@ -46,8 +46,6 @@ from vnpolicy.index.retriever import ClauseTable
 from vnpolicy.ingest.pipeline import PARSER_VERSION, expand_paths
 from vnpolicy.ingest.store import Store
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "data" / "sample"
 PER = 100_000  # memory is reported per this many clauses
 API_CLIENTS = 16
 PARTS = ("ingest", "api", "memory")

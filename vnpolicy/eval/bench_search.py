@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from vnpolicy.api.service import VnPolicy
-from vnpolicy.eval.gold import dev_questions
+from vnpolicy.eval.gold import SAMPLE, dev_questions
 from vnpolicy.eval.machine import describe_machine, peak_rss_mb, percentile
 from vnpolicy.index.dense import DenseIndex
 from vnpolicy.index.lexical import LexicalIndex
@@ -29,7 +29,6 @@ from vnpolicy.index.tokenize import tokenize
 from vnpolicy.ingest.gazetteer import PROVINCES_BEFORE_2025, current_province
 from vnpolicy.ingest.models import Clause, Document, DocumentMeta, MetaField
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 CLAUSES_PER_DOCUMENT = 100
 
 

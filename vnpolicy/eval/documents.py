@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vnpolicy.eval.gold import SAMPLE
 from vnpolicy.ingest.clauses import PATH_SEPARATOR, article_headings
 from vnpolicy.ingest.models import Clause, Document
 from vnpolicy.ingest.normalize import folded_form
@@ -27,7 +28,7 @@ from vnpolicy.ingest.pipeline import parse_path
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS_GOLD = Path(__file__).parent / "data" / "documents.jsonl"
-DEFAULT_FOLDERS = (ROOT / "data" / "sample", ROOT.parent / "shared" / "more-documents")
+DEFAULT_FOLDERS = (SAMPLE, ROOT.parent / "shared" / "more-documents")
 # The fields the done-when target counts, and the rest that are reported.
 TARGET_FIELDS = ("number", "date", "doc_type", "title", "province")
 FIELDS = (*TARGET_FIELDS, "province_2025", "issuer", "signer", "signer_role", "cites")
