@@ -7,9 +7,14 @@ belongs to (11 were unchanged and map to themselves).
 
 from __future__ import annotations
 
+import gzip
 from functools import lru_cache
+from pathlib import Path
 
-from vnpolicy.ingest.normalize import folded_form
+from vnpolicy.ingest.normalize import folded_form, to_nfc
+
+# Districts and wards before the 2025 merger, built by scripts/build_place_names.py.
+PLACE_NAMES_FILE = Path(__file__).parent / "data" / "place_names.txt.gz"
 
 _NEW_TO_OLD: dict[str, tuple[str, ...]] = {
     # unchanged
@@ -129,3 +134,13 @@ def provinces_of(name: str) -> set[str]:
     if old:
         covered.add(old)
     return covered
+
+
+@lru_cache(maxsize=1)
+def place_names() -> tuple[str, ...]:
+    """Every place name of two or more syllables the gazetteer knows: provinces (before and after 2025),
+    cities and towns, and the districts and wards of PLACE_NAMES_FILE."""
+    with gzip.open(PLACE_NAMES_FILE, "rt", encoding="utf-8") as lines:
+        listed = [to_nfc(line.strip()) for line in lines if line.strip()]
+    names = {*PROVINCES_BEFORE_2025, *PROVINCES_AFTER_2025, *LOCALITIES, *listed}
+    return tuple(sorted(name for name in names if len(name.split()) >= 2))

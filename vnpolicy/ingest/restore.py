@@ -27,6 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from vnpolicy.ingest.gazetteer import place_names
 from vnpolicy.ingest.models import Clause
 from vnpolicy.ingest.normalize import fold_diacritics, search_form, to_nfc
 from vnpolicy.ingest.syllables import BOUNDARY, SyllableModel, is_syllable_shape, load_model
@@ -255,6 +256,8 @@ _TOKEN = re.compile(r"\S+")
 _EDGE_PUNCTUATION = "\"“”‘’()[]{}.,;:!?…"
 _CORE = re.compile(r"[^\W_]+(?:['^`~*\-][^\W_]*)*['^`~]?|[^\W_]*['^`~][^\W_]+")
 BEAM_WIDTH = 12
+_ENUMERATOR = re.compile(r"(?:\d{1,3}|[IVX]{1,4})(?:[.)]|-(?=[^\W\d_]{2}))+(?=[^\W\d_])")
+_ROMAN = re.compile(r"[IVX]{1,4}-?")
 
 
 @dataclass
@@ -281,6 +284,9 @@ def _slots(text: str, table: _Candidates, mode: Mode) -> list[_Slot]:
             slots.append(_Slot(token, "", "", breaks_after=True))
             continue
         prefix, core, suffix = token[:core_start], token[core_start:core_end], token[core_end:]
+        enumerator = _ENUMERATOR.match(core)
+        if enumerator:  # "1.Muc", "II-MUC": the number is not part of the word
+            prefix, core = prefix + enumerator.group(), core[enumerator.end() :]
         parts = core.split("-")
         if len(parts) > 1 and all(len(p) >= 2 for p in parts) and all(_candidate_core(p) for p in parts):
             # "te-xa" is two syllables joined by a dash; "thu-c" is one with a stray mark
@@ -293,15 +299,117 @@ def _slots(text: str, table: _Candidates, mode: Mode) -> list[_Slot]:
             slots[-1].breaks_after = bool(suffix.strip("\"”’)"))
             if prefix.strip("\"“‘("):
                 slots[-len(parts) if len(parts) > 1 else -1].breaks_after = slots[-1].breaks_after
+    lower_case_block = _mostly_lower_case(slots)
     for index, slot in enumerate(slots):
-        if slot.core and _candidate_core(slot.core):
+        if slot.core and _candidate_core(slot.core) and not _as_printed(slot.core, lower_case_block):
             lowered = to_nfc(slot.core).lower()
             if not mode.confusions and not is_syllable_shape(search_form(lowered)):
                 continue
             if not mode.confusions and _in_name(slots, index):
                 continue  # "Ia Tun", "Pì Lèng": a place or person is spelled as printed
             slot.candidates = table.of(lowered if mode.confusions else search_form(lowered), mode)
+    if mode.confusions:
+        _read_names(slots, table, mode)
     return slots
+
+
+MAX_NAME_WORDS = 4
+NAME_BONUS = 4.0  # nats per syllable for reading a capitalised run as a place name
+
+
+# The commonest Vietnamese family names and the two commonest middle names: streets, sites and signatories
+# are named after people ("đường Võ Văn Kiệt", "đình Nguyễn Trung Trực").
+_FAMILY_NAMES = "nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý".split()
+_PERSONAL_NAMES = [(family,) for family in _FAMILY_NAMES] + [
+    (family, middle) for family in _FAMILY_NAMES for middle in ("văn", "thị")
+]
+
+
+@lru_cache(maxsize=1)
+def _names_by_first() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The gazetteer's place names and the commonest beginnings of personal names as syllables (search
+    form), by the folded form of their first one."""
+    found: dict[str, set[tuple[str, ...]]] = {}
+    for syllables in [*(tuple(search_form(name).split()) for name in place_names()), *_PERSONAL_NAMES]:
+        if len(syllables) <= MAX_NAME_WORDS and all(is_syllable_shape(syllable) for syllable in syllables):
+            found.setdefault(fold_diacritics(syllables[0]), set()).add(syllables)
+    return {first: tuple(sorted(names)) for first, names in found.items()}
+
+
+def _capitalised(core: str) -> bool:
+    return core[:1].isupper() and not any(ch.isupper() for ch in core[1:])
+
+
+def _name_costs(slot: _Slot, syllable: str, table: _Candidates, mode: Mode) -> float | None:
+    """The channel cost of a name's syllable for a word, when it is as cheap as the word's own candidates allow."""
+    if not slot.candidates:
+        return None
+    observed = to_nfc(slot.core).lower()
+    if fold_diacritics(syllable) not in table.folded_forms(observed):
+        return None
+    cost = channel_cost(observed, syllable, mode)
+    return cost if cost <= min(slot.candidates[0][1] + CANDIDATE_MARGIN, MAX_CHANNEL_COST) else None
+
+
+def _read_names(slots: list[_Slot], table: _Candidates, mode: Mode) -> None:
+    """Read a run of capitalised words that a place name of the gazetteer (or a personal name) explains as that name.
+
+    Every syllable of a Vietnamese proper name is capitalised, so "Kien Giang", "Ha Tien", "Hdn Dat" are
+    likely names, but the language model knows "kiện" and "tiện" far better than the names: the names'
+    syllables become candidates at NAME_BONUS nats less ("Kiên Giang", "Hà Tiên", "Hòn Đất"). The language
+    model still chooses: between names that fit ("Vĩnh Thanh", "Vĩnh Thạnh"), and for a capitalised phrase
+    that is no place ("Ban Thường vụ", though a ward is called Đan Thượng).
+    """
+    names = _names_by_first()
+    index = 0
+    while index < len(slots):
+        run = 0  # capitalised words from here on, in one phrase
+        while (
+            index + run < len(slots) and run < MAX_NAME_WORDS and slots[index + run].candidates
+            and _capitalised(slots[index + run].core) and (run == 0 or not slots[index + run - 1].breaks_after)
+        ):
+            run += 1
+        if run < 2:
+            index += 1
+            continue
+        firsts = {fold_diacritics(syllable) for syllable, _ in slots[index].candidates}
+        firsts |= table.folded_forms(to_nfc(slots[index].core).lower())
+        fitting: list[tuple[tuple[str, ...], list[float]]] = []
+        for first in firsts:
+            for name in names.get(first, ()):
+                if len(name) > run:
+                    continue
+                costs = [_name_costs(slots[index + i], syllable, table, mode) for i, syllable in enumerate(name)]
+                if all(cost is not None for cost in costs):
+                    fitting.append((name, costs))
+        longest = max((len(name) for name, _ in fitting), default=0)
+        if not longest:
+            index += 1
+            continue
+        for offset in range(longest):
+            slot = slots[index + offset]
+            readings = dict(slot.candidates)
+            for name, costs in fitting:
+                if len(name) > offset:
+                    readings[name[offset]] = min(readings.get(name[offset], costs[offset]), costs[offset]) - NAME_BONUS
+            slot.candidates = tuple(sorted(readings.items(), key=lambda item: item[1]))
+        index += longest
+
+
+def _all_caps(core: str) -> bool:
+    letters = [ch for ch in core if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def _mostly_lower_case(slots: list[_Slot]) -> bool:
+    words = [slot.core for slot in slots if any(ch.isalpha() for ch in slot.core)]
+    return sum(_all_caps(word) for word in words) * 2 < len(words)
+
+
+def _as_printed(core: str, lower_case_block: bool) -> bool:
+    """Words that are not Vietnamese syllables to restore: a roman numeral ("IV"), and in running text an
+    acronym (ODA, PPP, MTTQ), which a heading in capitals ("MUC TIEU") is not."""
+    return bool(_ROMAN.fullmatch(core)) or (lower_case_block and _all_caps(core))
 
 
 def _title_case(core: str) -> bool:
