@@ -25,6 +25,37 @@ def test_ocr_phrases_are_restored(printed: str, expected: str) -> None:
     assert restore_text(printed, OCR).text == expected
 
 
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [  # capitalised runs the gazetteer (provinces, districts, wards) or a family name explains
+        ("Giao thong Van tai tinh Kien Giang tap trung", "Giao thông Vận tải tỉnh Kiên Giang tập trung"),
+        ("cao toe Ha Tien - Rach Gia - Bac Lieu", "cao tốc Hà Tiên - Rạch Giá - Bạc Liêu"),
+        ("U Minh Thuqng, Kien Hai, Hdn Dat, Kien Luang", "U Minh Thượng, Kiên Hải, Hòn Đất, Kiên Lương"),
+        ("nang cap tuyen dudng Vo Van Kiet, phudng Vinh Hiep", "nâng cấp tuyến đường Võ Văn Kiệt, phường Vĩnh Hiệp"),
+    ],
+)
+def test_ocr_names_are_read_as_names(printed: str, expected: str) -> None:
+    assert restore_text(printed, OCR).text == expected
+
+
+def test_a_capitalised_phrase_that_is_no_place_is_left_to_the_language_model() -> None:
+    # a ward is called Đan Thượng, but "Ban Thường vụ" (the standing committee) is what the words say
+    assert restore_text("Ban Thudng vu Tinh uy", OCR).text == "Ban Thường vụ Tỉnh ủy"
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("huy dong nguon von ODA, cac khoan vay uu dai", "huy động nguồn vốn ODA, các khoản vay ưu đãi"),
+        ("I- MUC BICH, YEU CAU", "I- MỤC ĐÍCH, YÊU CẦU"),
+        ("II-MUC TIEU", "II-MỤC TIÊU"),
+        ("1.Muc dich", "1.Mục đích"),
+    ],
+)
+def test_acronyms_roman_numerals_and_list_numbers_are_not_read_as_syllables(printed: str, expected: str) -> None:
+    assert restore_text(printed, OCR).text == expected
+
+
 def test_tone_check_leaves_clean_text_alone_and_fixes_a_wrong_tone() -> None:
     clean = ACCENTED.read_text(encoding="utf-8")[:3000]
     assert restore_text(clean, TONES).changed == 0

@@ -314,7 +314,7 @@ def _slots(text: str, table: _Candidates, mode: Mode) -> list[_Slot]:
 
 
 MAX_NAME_WORDS = 4
-NAME_BONUS = 4.0  # nats per syllable for reading a capitalised run as a place name
+NAME_BONUS = 3.0  # nats per syllable for reading a capitalised run as a name
 
 
 # The commonest Vietnamese family names and the two commonest middle names: streets, sites and signatories
@@ -323,6 +323,11 @@ _FAMILY_NAMES = "nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng 
 _PERSONAL_NAMES = [(family,) for family in _FAMILY_NAMES] + [
     (family, middle) for family in _FAMILY_NAMES for middle in ("văn", "thị")
 ]
+
+
+# What a place or personal name follows: its administrative unit or the kind of thing named after it
+# ("phường Vĩnh Hiệp", "đường Võ Văn Kiệt", "kênh Ông Hiển").
+_NAMED_THINGS = "tỉnh huyện xã phường quận thị phố đường cầu chợ sông kênh cảng đảo núi hồ".split()
 
 
 @lru_cache(maxsize=1)
@@ -387,13 +392,20 @@ def _read_names(slots: list[_Slot], table: _Candidates, mode: Mode) -> None:
             index += 1
             continue
         for offset in range(longest):
-            slot = slots[index + offset]
-            readings = dict(slot.candidates)
-            for name, costs in fitting:
-                if len(name) > offset:
-                    readings[name[offset]] = min(readings.get(name[offset], costs[offset]), costs[offset]) - NAME_BONUS
-            slot.candidates = tuple(sorted(readings.items(), key=lambda item: item[1]))
+            _favour(slots[index + offset], {name[offset]: costs[offset] for name, costs in fitting if len(name) > offset})
+        before = slots[index - 1] if index and not slots[index - 1].breaks_after else None
+        if before is not None and before.candidates and before.core.islower():
+            units = {unit: _name_costs(before, unit, table, mode) for unit in _NAMED_THINGS}
+            _favour(before, {unit: cost for unit, cost in units.items() if cost is not None})
         index += longest
+
+
+def _favour(slot: _Slot, readings: dict[str, float]) -> None:
+    """Make these readings of a word (with their channel costs) NAME_BONUS nats cheaper than they were."""
+    merged = dict(slot.candidates)
+    for syllable, cost in readings.items():
+        merged[syllable] = min(merged.get(syllable, cost), cost) - NAME_BONUS
+    slot.candidates = tuple(sorted(merged.items(), key=lambda item: item[1]))
 
 
 def _all_caps(core: str) -> bool:
