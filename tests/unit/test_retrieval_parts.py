@@ -6,9 +6,12 @@ import numpy as np
 import pytest
 
 from vnpolicy.answer.quotes import QUOTE_TARGET_CHARS, best_quote_span, verified
+from vnpolicy.index.dense import DenseIndex
+from vnpolicy.index.lexical import LexicalIndex
 from vnpolicy.index.models import Hit, SearchFilters
-from vnpolicy.index.retriever import LEGS, ClauseTable, searchable
+from vnpolicy.index.retriever import LEGS, ClauseTable, HybridRetriever, reading, searchable
 from vnpolicy.index.tokenize import tokenize
+from vnpolicy.ingest.normalize import has_diacritics
 from vnpolicy.ingest.pipeline import parse_text
 
 PLAN = """TỈNH ỦY {province}
@@ -51,6 +54,28 @@ def test_lexical_scores_scale_by_the_best_and_dense_by_min_max() -> None:
     assert np.allclose(LEGS["dense"].scale(np.array([0.8, 0.8])), [0.0, 0.0])  # all equal: no division by 0
     assert LEGS["dense"].scale(np.array([])).size == 0 and LEGS["lexical"].scale(np.array([])).size == 0
     assert LEGS["dense"].accentless_weight < LEGS["lexical"].accentless_weight == 1.0
+
+
+def test_a_restored_clause_counts_its_cosine_between_printed_and_unaccented_text() -> None:
+    printed = parse_text(PLAN.format(province="Bến Tre", year=2024, road="ĐT.885", bridge="Rạch Miễu 2"), "a.txt")
+    ocr = parse_text(PLAN.format(province="Kon Tum", year=2022, road="ĐT.671", bridge="Đăk Bla").replace(
+        "Đầu tư cầu", "Dau tu cau").replace("qua sông lớn, hoàn thành trước năm", "qua song lon, hoan thanh truoc nam"
+    ).replace("Xây dựng kè chống sạt lở bờ sông dài", "Xay dung ke chong sat lo bo song dai"), "b.txt")
+    table = ClauseTable([printed, ocr])
+    clauses = table.clauses
+    lexical = LexicalIndex.build(
+        [tokenize(reading(c)) for c in clauses], np.array([not has_diacritics(reading(c)) for c in clauses])
+    )
+    retriever = HybridRetriever(table, lexical, DenseIndex(np.eye(len(clauses), dtype=np.float32)), embedder=None)
+    accented = next(row for row, c in enumerate(clauses) if c.document_id == printed.id and "cầu" in c.text)
+    restored = next(row for row, c in enumerate(clauses) if c.restored_text and "cau" in c.text)
+    assert "cầu" in clauses[restored].restored_text
+    last = next(row for row in range(len(clauses)) if row not in (accented, restored))
+    hits = retriever._fuse({"dense": [(accented, 0.9), (restored, 0.9), (last, 0.1)]}, k=3)
+    score = {hit.clause_id: hit.score for hit in hits}
+    ratio = score[clauses[restored].id] / score[clauses[accented].id]
+    assert ratio == pytest.approx(LEGS["dense"].restored_weight)
+    assert LEGS["dense"].accentless_weight < ratio < 1.0
 
 
 @pytest.mark.parametrize(

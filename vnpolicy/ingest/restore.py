@@ -392,7 +392,8 @@ def _read_names(slots: list[_Slot], table: _Candidates, mode: Mode) -> None:
             index += 1
             continue
         for offset in range(longest):
-            _favour(slots[index + offset], {name[offset]: costs[offset] for name, costs in fitting if len(name) > offset})
+            readings = {name[offset]: costs[offset] for name, costs in fitting if len(name) > offset}
+            _favour(slots[index + offset], readings)
         before = slots[index - 1] if index and not slots[index - 1].breaks_after else None
         if before is not None and before.candidates and before.core.islower():
             units = {unit: _name_costs(before, unit, table, mode) for unit in _NAMED_THINGS}
