@@ -29,16 +29,18 @@ from vnpolicy.ingest.clauses import TRAIL_ENTRY_CHARS
 from vnpolicy.ingest.gazetteer import provinces_of
 from vnpolicy.ingest.models import PATH_SEPARATOR, Clause, Document
 from vnpolicy.ingest.normalize import canonical_tones, folded_form, has_diacritics, to_nfc
+from vnpolicy.ingest.restore import is_fully_read
 
 if TYPE_CHECKING:
     from vnpolicy.index.embedding import Embedder
 
 SEARCHABLE_KINDS = frozenset({"heading", "item", "bullet", "paragraph", "appendix"})  # not header, recital, …
 ACCENTLESS_DENSE_WEIGHT = 0.5
-# A restored reading (ingest.restore) is right for about 19 syllables in 20 and keeps what the restorer could
-# not read ("TÔ CHLTC THlTC HIẾN"): it embeds nearer its meaning than unaccented text, but not as surely as
-# printed accented text, and without a discount a generic or half-read restored clause outranks other
-# documents' clauses for unrelated questions. Its cosines count midway between the two.
+# A restored reading (ingest.restore) is right for about 19 syllables in 20: it embeds nearer its meaning than
+# unaccented text, but not as surely as printed accented text, and without a discount a generic restored
+# clause outranks other documents' clauses for unrelated questions. Its cosines count midway between the two;
+# a reading that kept words the restorer could not read ("TÔ CHLTC THlTC HIẾN") embeds like damaged text and
+# counts as unaccented text.
 RESTORED_DENSE_WEIGHT = 0.75
 NAMED_PROVINCE_BOOST = 1.5  # a query naming a province (or one of its towns) prefers its documents
 CANDIDATE_DEPTH = 100
@@ -226,6 +228,9 @@ class ClauseTable:
         )
         self.path = np.array([clause.path for clause in self.clauses], dtype=object)
         self.restored = np.array([bool(clause.restored_text) for clause in self.clauses], dtype=bool)
+        self.fully_read = np.array(
+            [bool(clause.restored_text) and is_fully_read(clause.restored_text) for clause in self.clauses], dtype=bool
+        )
 
     def __len__(self) -> int:
         return len(self.clauses)
@@ -330,7 +335,7 @@ class HybridRetriever:
                 if self.lexical.accentless[row]:
                     contribution *= leg.accentless_weight
                 elif self.table.restored[row]:
-                    contribution *= leg.restored_weight
+                    contribution *= leg.restored_weight if self.table.fully_read[row] else leg.accentless_weight
                 fused[row] = fused.get(row, 0.0) + float(contribution)
                 legs.setdefault(row, {})[name] = LegResult(rank=rank, score=round(score, 6))
         if preferred_province:

@@ -550,6 +550,12 @@ def is_accented_text(text: str) -> bool:
     return assess(text).state == "accented"
 
 
+def is_fully_read(reading: str) -> bool:
+    """Whether a restored reading is Vietnamese throughout: no more words that no syllable spells
+    ("TÔ CHLTC THlTC HIẾN") than OCR damage is detected by."""
+    return assess(reading).damaged_share < OCR_DAMAGED_SHARE
+
+
 @dataclass(frozen=True)
 class DocumentRestoration:
     clauses: list[Clause]
