@@ -15,6 +15,11 @@ a price high enough that only a clear language-model gain pays for it: lower for
 makes on accented text (`TONE_CONFUSIONS`: "TÍNH ỦY" → "TỈNH ỦY", "thúc đầy" → "thúc đẩy"). A word in a
 proper name (title case beside another: "Pì Lèng") is left as printed.
 
+In OCR mode a run of capitalised words that a place name of the gazetteer (provinces, towns, districts,
+wards) or the start of a personal name explains is pushed towards that name ("Kien Giang" → Kiên Giang,
+not the commoner "kiện"), and the word before it towards an administrative unit ("phudng" → phường).
+Acronyms in running text (ODA, PPP), roman numerals and list numbers ("1.Muc") are not read as syllables.
+
 The restored reading is never a source of quotes: clauses keep their original text and offsets, and the
 reading is what the indexes see (`Clause.restored_text`).
 """
@@ -345,7 +350,7 @@ def _capitalised(core: str) -> bool:
     return core[:1].isupper() and not any(ch.isupper() for ch in core[1:])
 
 
-def _name_costs(slot: _Slot, syllable: str, table: _Candidates, mode: Mode) -> float | None:
+def _name_cost(slot: _Slot, syllable: str, table: _Candidates, mode: Mode) -> float | None:
     """The channel cost of a name's syllable for a word, when it is as cheap as the word's own candidates allow."""
     if not slot.candidates:
         return None
@@ -384,7 +389,7 @@ def _read_names(slots: list[_Slot], table: _Candidates, mode: Mode) -> None:
             for name in names.get(first, ()):
                 if len(name) > run:
                     continue
-                costs = [_name_costs(slots[index + i], syllable, table, mode) for i, syllable in enumerate(name)]
+                costs = [_name_cost(slots[index + i], syllable, table, mode) for i, syllable in enumerate(name)]
                 if all(cost is not None for cost in costs):
                     fitting.append((name, costs))
         longest = max((len(name) for name, _ in fitting), default=0)
@@ -396,7 +401,7 @@ def _read_names(slots: list[_Slot], table: _Candidates, mode: Mode) -> None:
             _favour(slots[index + offset], readings)
         before = slots[index - 1] if index and not slots[index - 1].breaks_after else None
         if before is not None and before.candidates and before.core.islower():
-            units = {unit: _name_costs(before, unit, table, mode) for unit in _NAMED_THINGS}
+            units = {unit: _name_cost(before, unit, table, mode) for unit in _NAMED_THINGS}
             _favour(before, {unit: cost for unit, cost in units.items() if cost is not None})
         index += longest
 
