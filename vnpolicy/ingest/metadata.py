@@ -12,6 +12,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+from vnpolicy.ingest.clauses import DOC_TYPE_LINE
 from vnpolicy.ingest.gazetteer import LOCALITIES, PROVINCES_BEFORE_2025, current_province, province_spellings
 from vnpolicy.ingest.models import Clause, DocumentMeta, MetaField
 from vnpolicy.ingest.normalize import clean_line, fold_diacritics, folded_form, to_nfc
@@ -126,11 +127,22 @@ def _province(text: str, header: list[str]) -> tuple[str | None, str | None]:
     return best, locality[0] if has_locality else None
 
 
+def _type_line(line: str) -> tuple[str, str] | None:
+    """(type, qualifier) of a type line in capitals: ("Chương trình", "hành động") for "CHƯƠNG TRÌNH HÀNH
+    ĐỘNG", ("Kế hoạch", "") for "KẾ HOẠCH"."""
+    if line.upper() != line:
+        return None
+    match = DOC_TYPE_LINE.fullmatch(fold_diacritics(line).strip(" *."))
+    if not match:
+        return None
+    qualifier = line.strip(" *.")[match.start(2) : match.end(2)].lower() if match[2] else ""
+    return DOC_TYPES[match[1].upper()], qualifier
+
+
 def _doc_type(header: list[str], number: str | None) -> str | None:
     for line in header:
-        doc_type = DOC_TYPES.get(fold_diacritics(line).upper().strip(" *."))
-        if doc_type and line.upper() == line:
-            return doc_type
+        if typed := _type_line(line):
+            return typed[0]
     if number:
         agency = number.split("-", 1)[1].split("/")[0] if re.match(r"\d+-", number) else number.split("/")[-1]
         return _CODE_TYPES.get(fold_diacritics(agency.split("-")[0]).upper())
@@ -177,15 +189,16 @@ def _title_blocks(clauses: list[Clause]) -> list[tuple[str, list[str]]]:
     header clauses right after it that are neither a number nor a dateline."""
     blocks: list[tuple[str, list[str]]] = []
     for index, clause in enumerate(clauses):
-        doc_type = DOC_TYPES.get(fold_diacritics(clause.text).upper().strip(" *."))
-        if clause.kind != "header" or not doc_type or clause.text.upper() != clause.text:
+        typed = _type_line(clause.text)
+        if clause.kind != "header" or not typed:
             continue
-        lines: list[str] = []
+        doc_type, qualifier = typed
+        lines: list[str] = [qualifier] if qualifier else []
         for following in clauses[index + 1 :]:
             folded = fold_diacritics(following.text)
             if following.kind != "header" or _NUMBER_LABEL.match(following.text) or _is_dateline(folded):
                 break
-            if DOC_TYPES.get(folded.upper().strip(" *.")):
+            if _type_line(following.text):
                 break
             lines.append(following.text)
         blocks.append((doc_type, lines))
@@ -212,8 +225,9 @@ def _regulation(blocks: list[tuple[str, list[str]]], title: str | None, doc_type
         return None
     for block_type, lines in blocks:
         if block_type in ("Quy định", "Quy chế", "Điều lệ", "Hướng dẫn"):
-            words = [line for line in lines if not line.startswith("(")]
-            return _shorten(" ".join([block_type, *words]))
+            words = " ".join([block_type, *(line for line in lines if not line.startswith("("))])
+            attached = re.search(r"\s*\((?:ban hanh )?kem theo\b", fold_diacritics(words), re.I)  # "(Kèm theo …)"
+            return _shorten(words[: attached.start()] if attached else words)
     if title:
         match = re.search(r"\bban hanh\s+(?=quy dinh|quy che|dieu le|huong dan)", fold_diacritics(title), re.I)
         if match:
@@ -252,9 +266,11 @@ def _issuer(text: str, clauses: list[Clause], header: list[str]) -> str | None:
     left_column = [re.split(r"\s{3,}|\t", line.strip())[0] for line in text.splitlines()[:_HEADER_LINES]]
     block = fold_diacritics(" ".join(line for line in left_column if line)).lower()
     block = re.sub(r"\s+", " ", block)
-    for pattern, _ in _ISSUERS[:4]:
-        if match := pattern.search(block):
-            return _canonical_issuer(match[0])
+    # The first body named, not the first kind of body: "HỘI ĐỒNG NHÂN DÂN TỈNH" heads a resolution whose
+    # recitals go on to cite "Tờ trình … của Ủy ban nhân dân tỉnh".
+    named = [match for pattern, _ in _ISSUERS[:4] if (match := pattern.search(block))]
+    if named:
+        return _canonical_issuer(min(named, key=lambda match: match.start())[0])
     for line in header[:4]:
         folded = fold_diacritics(line).lower()
         if (issuer := _canonical_issuer(folded)) and not folded.startswith(("so ", "so:")):
