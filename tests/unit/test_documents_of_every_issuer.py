@@ -452,3 +452,43 @@ def test_the_enacting_body_line_ends_the_title_and_the_regulation_has_its_own() 
     assert document.meta.regulation.value == "Quy định Quản lý cụm công nghiệp trên địa bàn tỉnh Thái Nguyên"
     body = [clause for clause in document.clauses if clause.kind not in ("header", "recital")]
     assert next(c for c in body if c.text.startswith("Quy định này")).path == "Chương I › Điều 1"
+
+
+DEPARTMENT_PLAN = """UBND TỈNH NGHỆ AN
+SỞ XÂY DỰNG
+-------
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+
+Số: 1234/KH-SXD
+Nghệ An, ngày 5 tháng 9 năm 2025
+
+KẾ HOẠCH
+Triển khai phát triển nhà ở xã hội năm 2025 - 2026
+
+I. MỤC TIÊU
+1. Hoàn thành 2.000 căn nhà ở xã hội.
+"""
+
+MERGED_PROVINCE_PLAN = """ỦY BAN NHÂN DÂN                CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+  TỈNH AN GIANG                       Độc lập - Tự do - Hạnh phúc
+
+Số: 45/KH-UBND                 An Giang, ngày 20 tháng 10 năm 2025
+
+KẾ HOẠCH
+Phát triển du lịch đảo Phú Quốc và vùng biển Kiên Giang giai đoạn 2026 - 2030
+
+I. MỤC TIÊU
+1. Đón 10 triệu lượt khách đến Phú Quốc năm 2030.
+2. Phát triển Rạch Giá, Hà Tiên thành đô thị du lịch biển; nâng cấp cảng Rạch Giá.
+"""
+
+
+def test_a_department_under_its_parent_issues_the_plan() -> None:
+    meta = parse_text(DEPARTMENT_PLAN, "kh.txt").meta
+    assert meta.issuer.value == "Sở Xây dựng"
+    assert meta.province.value == "Nghệ An"
+
+
+def test_the_province_the_issuer_block_names_outweighs_the_places_the_text_names() -> None:
+    meta = parse_text(MERGED_PROVINCE_PLAN, "kh.txt").meta
+    assert meta.province.value == "An Giang" and meta.province_current.value == "An Giang"

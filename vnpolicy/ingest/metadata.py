@@ -95,6 +95,28 @@ def _count_places(folded: str, names: list[str]) -> Counter[str]:
     return counts
 
 
+_HEADER_UNIT = re.compile(r"\b(?:TINH|THANH PHO|TP\.?)(?: UY)? ", re.I)
+_ISSUER_BLOCK_LINES = 8
+
+
+def _header_province(header: list[str]) -> str | None:
+    """The province the issuer block names ("ỦY BAN NHÂN DÂN TỈNH AN GIANG", "TỈNH ỦY LÀO CAI"): it is
+    the document's, however often the text names the places of another (a merged province's plan for
+    the islands of former Kiên Giang is An Giang's)."""
+    spellings = sorted(province_spellings().items(), key=lambda item: -len(item[0]))
+    for line in header[:_ISSUER_BLOCK_LINES]:
+        left = re.split(r"\s{3,}|\t", line)[0]
+        if left.upper() != left:
+            continue
+        folded = re.sub(r"\s+", " ", fold_diacritics(left).lower())
+        for unit in _HEADER_UNIT.finditer(folded):
+            rest = folded[unit.end() :] + " "
+            for spelling, name in spellings:
+                if rest.startswith(spelling + " "):
+                    return name
+    return None
+
+
 def _province(text: str, header: list[str]) -> tuple[str | None, str | None]:
     folded = fold_diacritics(to_nfc(text))
     names = list(PROVINCES_BEFORE_2025) + list(LOCALITIES)
@@ -108,11 +130,12 @@ def _province(text: str, header: list[str]) -> tuple[str | None, str | None]:
         province = province_spellings().get(folded_form(match[1]).strip())
         if province:
             scores[province] += 2
-    if not scores or scores.most_common(1)[0][1] < 2:
+    named = _header_province(header)
+    if named is None and (not scores or scores.most_common(1)[0][1] < 2):
         return None, None
     ranked = scores.most_common()
-    best = ranked[0][0]
-    if len(ranked) > 1:
+    best = named or ranked[0][0]
+    if named is None and len(ranked) > 1:
         runner, runner_score = ranked[1]
         merged = current_province(best)
         # A post-2025 document of a merged province names its members about equally: it belongs to
@@ -264,6 +287,8 @@ def _issuer(text: str, clauses: list[Clause], header: list[str]) -> str | None:
         if folded.startswith("cua ") and (issuer := _canonical_issuer(folded[4:])):
             return issuer
     left_column = [re.split(r"\s{3,}|\t", line.strip())[0] for line in text.splitlines()[:_HEADER_LINES]]
+    if department := _department(left_column):
+        return department
     block = fold_diacritics(" ".join(line for line in left_column if line)).lower()
     block = re.sub(r"\s+", " ", block)
     # The first body named, not the first kind of body: "HỘI ĐỒNG NHÂN DÂN TỈNH" heads a resolution whose
@@ -275,6 +300,24 @@ def _issuer(text: str, clauses: list[Clause], header: list[str]) -> str | None:
         folded = fold_diacritics(line).lower()
         if (issuer := _canonical_issuer(folded)) and not folded.startswith(("so ", "so:")):
             return issuer
+    return None
+
+
+_DEPARTMENT = re.compile(r"(SỞ|BAN QUẢN LÝ|BAN) (.{3,60})")
+
+
+def _department(left_column: list[str]) -> str | None:
+    """A department or board that issues under its parent ("UBND TỈNH NGHỆ AN⏎SỞ XÂY DỰNG"): the line in
+    capitals right under the parent's in the issuer block is the issuer ("Sở Xây dựng")."""
+    lines = [to_nfc(line).strip() for line in left_column if line.strip()][:_ISSUER_BLOCK_LINES]
+    for parent, line in zip(lines, lines[1:], strict=False):
+        match = _DEPARTMENT.fullmatch(line)
+        parent_folded = fold_diacritics(parent).lower()
+        if (
+            match and line.upper() == line and not fold_diacritics(line).startswith(("BAN THUONG VU", "BAN CHAP HANH"))
+            and re.search(r"\b(?:uy ban nhan dan|ubnd|tinh uy|thanh uy)\b", parent_folded)
+        ):
+            return f"{match[1].capitalize()} {match[2].capitalize()}"
     return None
 
 
