@@ -346,3 +346,149 @@ def test_a_footnote_after_the_distribution_list_is_body_text() -> None:
     assert kinds["- Lưu Văn phòng Tỉnh ủy."] == "recipients"
     footnote = next(t for t in kinds if "Đại Ngãi" in t)
     assert kinds[footnote] not in ("recipients", "signature", "header")
+
+
+PROVINCIAL_RESOLUTION = """HỘI ĐỒNG NHÂN DÂN
+TỈNH ĐỒNG THÁP
+
+Số: 12/2025/NQ-HĐND
+
+Đồng Tháp, ngày 10 tháng 7 năm 2025
+
+NGHỊ QUYẾT
+
+Quy định mức hỗ trợ đầu tư hạ tầng khu công nghiệp
+trên địa bàn tỉnh Đồng Tháp
+
+HỘI ĐỒNG NHÂN DÂN TỈNH ĐỒNG THÁP
+KHÓA X, KỲ HỌP THỨ 25
+
+Căn cứ Luật Ngân sách nhà nước số 89/2025/QH15;
+
+Xét Tờ trình số 85/TTr-UBND ngày 20 tháng 6 năm 2025 của Ủy ban nhân dân tỉnh.
+
+QUYẾT NGHỊ:
+
+Điều 1. Mức hỗ trợ
+Hỗ trợ 50% chi phí đầu tư hệ thống xử lý nước thải tập trung.
+"""
+
+ACTION_PROGRAMME = """TỈNH ỦY NGHỆ AN
+*
+Số 104-CTr/TU
+
+Nghệ An, ngày 12 tháng 3 năm 2025
+
+CHƯƠNG TRÌNH HÀNH ĐỘNG
+thực hiện Kết luận số 72-KL/TW ngày 23/02/2024 của Bộ Chính trị
+về tiếp tục đầu tư phát triển kết cấu hạ tầng đồng bộ, hiện đại
+
+Thực hiện Kết luận số 72-KL/TW, Ban Thường vụ Tỉnh ủy xây dựng Chương trình hành động như sau:
+
+I. MỤC TIÊU
+Đến năm 2030, hoàn thành tuyến cao tốc Vinh - Thanh Thủy.
+"""
+
+DECISION_WITH_ITS_BODY_LINE = """ỦY BAN NHÂN DÂN
+TỈNH THÁI NGUYÊN
+
+Số:
+27/2025/QĐ-UBND
+
+Thái Nguyên, ngày 05 tháng 8 năm 2025
+
+QUYẾT ĐỊNH
+
+BAN HÀNH QUY ĐỊNH QUẢN LÝ CỤM CÔNG NGHIỆP TRÊN ĐỊA BÀN TỈNH THÁI NGUYÊN
+
+ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN
+
+Căn cứ Nghị định số 32/2024/NĐ-CP ngày 15 tháng 3 năm 2024 của Chính phủ;
+
+QUYẾT ĐỊNH:
+
+Điều
+1. Ban hành kèm theo Quyết định này Quy định quản lý cụm công nghiệp.
+
+QUY ĐỊNH
+
+Quản lý cụm công nghiệp trên địa bàn tỉnh Thái Nguyên
+(Kèm theo Quyết định số 27/2025/QĐ-UBND ngày 05 tháng 8 năm 2025 của Ủy ban nhân dân tỉnh Thái Nguyên)
+
+Chương
+I
+
+QUY ĐỊNH CHUNG
+
+Điều
+1. Phạm vi điều chỉnh
+
+Quy định này quy định về quản lý cụm công nghiệp trên địa bàn tỉnh.
+"""
+
+
+def test_a_sentence_case_title_after_a_blank_line_and_the_body_that_heads_the_resolution() -> None:
+    meta = parse_text(PROVINCIAL_RESOLUTION, "nq.txt").meta
+    assert meta.title.value == (
+        "Nghị quyết Quy định mức hỗ trợ đầu tư hạ tầng khu công nghiệp trên địa bàn tỉnh Đồng Tháp"
+    )
+    assert meta.issuer.value == "HĐND tỉnh"  # its recital cites a Tờ trình of the UBND
+
+
+def test_an_action_programmes_qualified_type_line_opens_its_title() -> None:
+    meta = parse_text(ACTION_PROGRAMME, "ctr.txt").meta
+    assert meta.doc_type.value == "Chương trình"
+    assert meta.title.value == (
+        "Chương trình hành động thực hiện Kết luận số 72-KL/TW ngày 23/02/2024 của Bộ Chính trị "
+        "về tiếp tục đầu tư phát triển kết cấu hạ tầng đồng bộ, hiện đại"
+    )
+
+
+def test_the_enacting_body_line_ends_the_title_and_the_regulation_has_its_own() -> None:
+    document = parse_text(DECISION_WITH_ITS_BODY_LINE, "qd.txt")
+    assert document.meta.title.value == (
+        "Quyết định BAN HÀNH QUY ĐỊNH QUẢN LÝ CỤM CÔNG NGHIỆP TRÊN ĐỊA BÀN TỈNH THÁI NGUYÊN"
+    )
+    assert document.meta.regulation.value == "Quy định Quản lý cụm công nghiệp trên địa bàn tỉnh Thái Nguyên"
+    body = [clause for clause in document.clauses if clause.kind not in ("header", "recital")]
+    assert next(c for c in body if c.text.startswith("Quy định này")).path == "Chương I › Điều 1"
+
+
+DEPARTMENT_PLAN = """UBND TỈNH NGHỆ AN
+SỞ XÂY DỰNG
+-------
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+
+Số: 1234/KH-SXD
+Nghệ An, ngày 5 tháng 9 năm 2025
+
+KẾ HOẠCH
+Triển khai phát triển nhà ở xã hội năm 2025 - 2026
+
+I. MỤC TIÊU
+1. Hoàn thành 2.000 căn nhà ở xã hội.
+"""
+
+MERGED_PROVINCE_PLAN = """ỦY BAN NHÂN DÂN                CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+  TỈNH AN GIANG                       Độc lập - Tự do - Hạnh phúc
+
+Số: 45/KH-UBND                 An Giang, ngày 20 tháng 10 năm 2025
+
+KẾ HOẠCH
+Phát triển du lịch đảo Phú Quốc và vùng biển Kiên Giang giai đoạn 2026 - 2030
+
+I. MỤC TIÊU
+1. Đón 10 triệu lượt khách đến Phú Quốc năm 2030.
+2. Phát triển Rạch Giá, Hà Tiên thành đô thị du lịch biển; nâng cấp cảng Rạch Giá.
+"""
+
+
+def test_a_department_under_its_parent_issues_the_plan() -> None:
+    meta = parse_text(DEPARTMENT_PLAN, "kh.txt").meta
+    assert meta.issuer.value == "Sở Xây dựng"
+    assert meta.province.value == "Nghệ An"
+
+
+def test_the_province_the_issuer_block_names_outweighs_the_places_the_text_names() -> None:
+    meta = parse_text(MERGED_PROVINCE_PLAN, "kh.txt").meta
+    assert meta.province.value == "An Giang" and meta.province_current.value == "An Giang"

@@ -48,11 +48,16 @@ _LONE_HEAD_WORD = re.compile(
 _COLUMN_GAP = re.compile(r"(?<=\S)[ \t]{6,}(?=\S)")
 _INLINE_SIGNATURE = re.compile(r"(?<=\S)\s+(?=(?:T\s*/\s*M|TM\s*\.|KT\s*\.)\s*[A-ZĐ])")
 _DECORATION = re.compile(r"[-–—_=*~.]+")  # "-------", "*": rules under a header, not text
-_DOC_TYPE_LINE = re.compile(
+# A type line, folded: the type word, maybe with the qualifier of an action programme or a joint plan
+# ("CHƯƠNG TRÌNH HÀNH ĐỘNG", "KẾ HOẠCH LIÊN TỊCH").
+DOC_TYPE_LINE = re.compile(
     r"(KE HOACH|NGHI QUYET|CHUONG TRINH|KET LUAN|QUYET DINH|CHI THI|BAO CAO|DE AN|THONG BAO|QUY DINH|QUY CHE"
-    r"|DIEU LE|HUONG DAN|CONG VAN|TO TRINH)",
+    r"|DIEU LE|HUONG DAN|CONG VAN|TO TRINH)(?:\s+(HANH DONG|LIEN TICH|CHUYEN DE))?",
     re.I,
 )
+# The body that enacts a decision or resolution, on its own line under the title ("ỦY BAN NHÂN DÂN TỈNH
+# THÁI NGUYÊN", "HỘI ĐỒNG NHÂN DÂN TỈNH … KHÓA X"): the title has ended.
+_ENACTING_BODY = re.compile(r"(?:UY BAN NHAN DAN|HOI DONG NHAN DAN|BAN THUONG VU|BAN CHAP HANH)\b", re.I)
 _APPENDIX = re.compile(r"PHU LUC\b.*|Phu luc(?:\s+(?:[IVX]+|\d{1,2}))?\s*[.:]?")
 _NUMBER_LINE = re.compile(r"(?:S[o6]|SO)\s*[:.]?\s*\d+\s*(?:/\s*\d{4}\s*)?[-–/]\s*[A-Z]")  # "Số:", not "số"
 _DATE_LINE = re.compile(
@@ -234,7 +239,7 @@ def _gather_units(text: str, legal: bool) -> list[_Unit]:
         folded = fold_diacritics(cleaned)
         caps = _is_caps(cleaned)
         role = "body"
-        if caps and previous_blank and _DOC_TYPE_LINE.fullmatch(folded.rstrip(" .")):
+        if caps and previous_blank and DOC_TYPE_LINE.fullmatch(folded.rstrip(" .")):
             role = "title"
         elif previous_blank and _APPENDIX.fullmatch(folded):
             role = "appendix"
@@ -392,11 +397,26 @@ def _continues_title(unit: _Unit, text: str) -> bool:
         return False
     display = _display(unit, text)
     folded = fold_diacritics(display)
-    if len(display) > _TITLE_CHARS:
+    if len(display) > _TITLE_CHARS or _ENACTING_BODY.match(folded):
         return False
     if not unit.after_blank or _is_caps(display) or display[:1].islower() or display.startswith("("):
         return True
     return folded[:4].lower() == "cua "
+
+
+def _opens_title(unit: _Unit, text: str) -> bool:
+    """Whether `unit`, the first after a type line, is its title even when a blank line separates them
+    ("NGHỊ QUYẾT⏎⏎Quy định mức hỗ trợ …"): a short line that is no recital and ends no sentence."""
+    if _continues_title(unit, text):
+        return True
+    if unit.marker != "none" or unit.role != "body":
+        return False
+    display = _display(unit, text)
+    folded = fold_diacritics(display)
+    return (
+        len(display) <= _TITLE_CHARS and not display.rstrip().endswith((".", ":", ";"))
+        and not _ENACTING_BODY.match(folded) and not re.match(r"can cu\b", folded, re.I)
+    )
 
 
 def _mark_titles(units: list[_Unit], text: str) -> None:
@@ -405,8 +425,8 @@ def _mark_titles(units: list[_Unit], text: str) -> None:
     for index, unit in enumerate(units):
         if unit.role != "title":
             continue
-        for following in units[index + 1 :]:
-            if not _continues_title(following, text):
+        for position, following in enumerate(units[index + 1 :]):
+            if not (_opens_title if position == 0 else _continues_title)(following, text):
                 break
             following.role = "title"
 
@@ -502,7 +522,7 @@ def split_clauses(document_id: str, text: str) -> list[Clause]:
         display = clean_span(text[unit.start : unit.end])
         if not _has_words(display):
             continue
-        if unit.role == "title" and fold_diacritics(display).isupper() and _DOC_TYPE_LINE.fullmatch(
+        if unit.role == "title" and fold_diacritics(display).isupper() and DOC_TYPE_LINE.fullmatch(
             fold_diacritics(display).rstrip(" .")
         ):
             stack.clear()  # a new document part (the regulation a decision issues) starts afresh

@@ -12,6 +12,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+from vnpolicy.ingest.clauses import DOC_TYPE_LINE
 from vnpolicy.ingest.gazetteer import LOCALITIES, PROVINCES_BEFORE_2025, current_province, province_spellings
 from vnpolicy.ingest.models import Clause, DocumentMeta, MetaField
 from vnpolicy.ingest.normalize import clean_line, fold_diacritics, folded_form, to_nfc
@@ -94,6 +95,28 @@ def _count_places(folded: str, names: list[str]) -> Counter[str]:
     return counts
 
 
+_HEADER_UNIT = re.compile(r"\b(?:TINH|THANH PHO|TP\.?)(?: UY)? ", re.I)
+_ISSUER_BLOCK_LINES = 8
+
+
+def _header_province(header: list[str]) -> str | None:
+    """The province the issuer block names ("ỦY BAN NHÂN DÂN TỈNH AN GIANG", "TỈNH ỦY LÀO CAI"): it is
+    the document's, however often the text names the places of another (a merged province's plan for
+    the islands of former Kiên Giang is An Giang's)."""
+    spellings = sorted(province_spellings().items(), key=lambda item: -len(item[0]))
+    for line in header[:_ISSUER_BLOCK_LINES]:
+        left = re.split(r"\s{3,}|\t", line)[0]
+        if left.upper() != left:
+            continue
+        folded = re.sub(r"\s+", " ", fold_diacritics(left).lower())
+        for unit in _HEADER_UNIT.finditer(folded):
+            rest = folded[unit.end() :] + " "
+            for spelling, name in spellings:
+                if rest.startswith(spelling + " "):
+                    return name
+    return None
+
+
 def _province(text: str, header: list[str]) -> tuple[str | None, str | None]:
     folded = fold_diacritics(to_nfc(text))
     names = list(PROVINCES_BEFORE_2025) + list(LOCALITIES)
@@ -107,11 +130,12 @@ def _province(text: str, header: list[str]) -> tuple[str | None, str | None]:
         province = province_spellings().get(folded_form(match[1]).strip())
         if province:
             scores[province] += 2
-    if not scores or scores.most_common(1)[0][1] < 2:
+    named = _header_province(header)
+    if named is None and (not scores or scores.most_common(1)[0][1] < 2):
         return None, None
     ranked = scores.most_common()
-    best = ranked[0][0]
-    if len(ranked) > 1:
+    best = named or ranked[0][0]
+    if named is None and len(ranked) > 1:
         runner, runner_score = ranked[1]
         merged = current_province(best)
         # A post-2025 document of a merged province names its members about equally: it belongs to
@@ -126,11 +150,22 @@ def _province(text: str, header: list[str]) -> tuple[str | None, str | None]:
     return best, locality[0] if has_locality else None
 
 
+def _type_line(line: str) -> tuple[str, str] | None:
+    """(type, qualifier) of a type line in capitals: ("Chương trình", "hành động") for "CHƯƠNG TRÌNH HÀNH
+    ĐỘNG", ("Kế hoạch", "") for "KẾ HOẠCH"."""
+    if line.upper() != line:
+        return None
+    match = DOC_TYPE_LINE.fullmatch(fold_diacritics(line).strip(" *."))
+    if not match:
+        return None
+    qualifier = line.strip(" *.")[match.start(2) : match.end(2)].lower() if match[2] else ""
+    return DOC_TYPES[match[1].upper()], qualifier
+
+
 def _doc_type(header: list[str], number: str | None) -> str | None:
     for line in header:
-        doc_type = DOC_TYPES.get(fold_diacritics(line).upper().strip(" *."))
-        if doc_type and line.upper() == line:
-            return doc_type
+        if typed := _type_line(line):
+            return typed[0]
     if number:
         agency = number.split("-", 1)[1].split("/")[0] if re.match(r"\d+-", number) else number.split("/")[-1]
         return _CODE_TYPES.get(fold_diacritics(agency.split("-")[0]).upper())
@@ -177,15 +212,16 @@ def _title_blocks(clauses: list[Clause]) -> list[tuple[str, list[str]]]:
     header clauses right after it that are neither a number nor a dateline."""
     blocks: list[tuple[str, list[str]]] = []
     for index, clause in enumerate(clauses):
-        doc_type = DOC_TYPES.get(fold_diacritics(clause.text).upper().strip(" *."))
-        if clause.kind != "header" or not doc_type or clause.text.upper() != clause.text:
+        typed = _type_line(clause.text)
+        if clause.kind != "header" or not typed:
             continue
-        lines: list[str] = []
+        doc_type, qualifier = typed
+        lines: list[str] = [qualifier] if qualifier else []
         for following in clauses[index + 1 :]:
             folded = fold_diacritics(following.text)
             if following.kind != "header" or _NUMBER_LABEL.match(following.text) or _is_dateline(folded):
                 break
-            if DOC_TYPES.get(folded.upper().strip(" *.")):
+            if _type_line(following.text):
                 break
             lines.append(following.text)
         blocks.append((doc_type, lines))
@@ -212,8 +248,9 @@ def _regulation(blocks: list[tuple[str, list[str]]], title: str | None, doc_type
         return None
     for block_type, lines in blocks:
         if block_type in ("Quy định", "Quy chế", "Điều lệ", "Hướng dẫn"):
-            words = [line for line in lines if not line.startswith("(")]
-            return _shorten(" ".join([block_type, *words]))
+            words = " ".join([block_type, *(line for line in lines if not line.startswith("("))])
+            attached = re.search(r"\s*\((?:ban hanh )?kem theo\b", fold_diacritics(words), re.I)  # "(Kèm theo …)"
+            return _shorten(words[: attached.start()] if attached else words)
     if title:
         match = re.search(r"\bban hanh\s+(?=quy dinh|quy che|dieu le|huong dan)", fold_diacritics(title), re.I)
         if match:
@@ -250,15 +287,37 @@ def _issuer(text: str, clauses: list[Clause], header: list[str]) -> str | None:
         if folded.startswith("cua ") and (issuer := _canonical_issuer(folded[4:])):
             return issuer
     left_column = [re.split(r"\s{3,}|\t", line.strip())[0] for line in text.splitlines()[:_HEADER_LINES]]
+    if department := _department(left_column):
+        return department
     block = fold_diacritics(" ".join(line for line in left_column if line)).lower()
     block = re.sub(r"\s+", " ", block)
-    for pattern, _ in _ISSUERS[:4]:
-        if match := pattern.search(block):
-            return _canonical_issuer(match[0])
+    # The first body named, not the first kind of body: "HỘI ĐỒNG NHÂN DÂN TỈNH" heads a resolution whose
+    # recitals go on to cite "Tờ trình … của Ủy ban nhân dân tỉnh".
+    named = [match for pattern, _ in _ISSUERS[:4] if (match := pattern.search(block))]
+    if named:
+        return _canonical_issuer(min(named, key=lambda match: match.start())[0])
     for line in header[:4]:
         folded = fold_diacritics(line).lower()
         if (issuer := _canonical_issuer(folded)) and not folded.startswith(("so ", "so:")):
             return issuer
+    return None
+
+
+_DEPARTMENT = re.compile(r"(SỞ|BAN QUẢN LÝ|BAN) (.{3,60})")
+
+
+def _department(left_column: list[str]) -> str | None:
+    """A department or board that issues under its parent ("UBND TỈNH NGHỆ AN⏎SỞ XÂY DỰNG"): the line in
+    capitals right under the parent's in the issuer block is the issuer ("Sở Xây dựng")."""
+    lines = [to_nfc(line).strip() for line in left_column if line.strip()][:_ISSUER_BLOCK_LINES]
+    for parent, line in zip(lines, lines[1:], strict=False):
+        match = _DEPARTMENT.fullmatch(line)
+        parent_folded = fold_diacritics(parent).lower()
+        if (
+            match and line.upper() == line and not fold_diacritics(line).startswith(("BAN THUONG VU", "BAN CHAP HANH"))
+            and re.search(r"\b(?:uy ban nhan dan|ubnd|tinh uy|thanh uy)\b", parent_folded)
+        ):
+            return f"{match[1].capitalize()} {match[2].capitalize()}"
     return None
 
 
