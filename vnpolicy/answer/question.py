@@ -28,10 +28,16 @@ SPECIFIC_IDF = 1.5  # words more common than this (phát triển, đầu tư, d�
 EDGE_IDF = 1.2
 MAX_TERM_SYLLABLES = 4
 
-_AGGREGATE = re.compile(
-    r"\b(?:(?:nhung|cac)\s+)?(?:tinh|tinh thanh|dia phuong|thanh pho)\s+nao\b"
-    r"|\b(?:nhung|cac)\s+(?:tinh|dia phuong)\b"
-    r"|\bwhich\s+(?:provinces?|localit(?:y|ies)|cities)\b|\bwhat\s+provinces\b",
+# "Which provinces / localities / places …" (folded). Asked of provinces, it is always across them; asked of
+# localities or places while naming one province or town ("Tỉnh lộ 676 nối huyện Kon Plông với những địa
+# phương nào?"), it asks for places inside that one, which is a lookup.
+_ACROSS_PROVINCES = re.compile(
+    r"\b(?:(?:nhung|cac)\s+)?(?:tinh|tinh thanh)\s+nao\b|\b(?:nhung|cac)\s+tinh\b"
+    r"|\b(?:which|what)\s+provinces?\b",
+)
+_ACROSS_PLACES = re.compile(
+    r"\b(?:(?:nhung|cac)\s+)?(?:dia phuong|thanh pho|noi|vung)\s+nao\b|\b(?:nhung|cac)\s+dia phuong\b"
+    r"|\b(?:which|what)\s+(?:localit(?:y|ies)|cities|places|areas|regions)\b",
 )
 # Words that frame a question rather than say what it is about (folded).
 _FRAME_WORDS = frozenset(
@@ -66,8 +72,10 @@ class Question:
         return "en" if self.query.english else "vi"
 
 
-def detect_intent(folded: str) -> Intent:
-    return "aggregate" if _AGGREGATE.search(folded) else "lookup"
+def detect_intent(query: Query) -> Intent:
+    if _ACROSS_PROVINCES.search(query.folded):
+        return "aggregate"
+    return "aggregate" if _ACROSS_PLACES.search(query.folded) and not query.places else "lookup"
 
 
 def analyse(text: str, retriever: HybridRetriever) -> Question:
@@ -76,7 +84,7 @@ def analyse(text: str, retriever: HybridRetriever) -> Question:
     concepts = _english_concepts(query, retriever) if query.english else _vietnamese_concepts(words, retriever)
     indexed = set(retriever.provinces())
     return Question(
-        query=query, intent=detect_intent(query.folded), words=words, years=tuple(_YEAR.findall(query.text)),
+        query=query, intent=detect_intent(query), words=words, years=tuple(_YEAR.findall(query.text)),
         concepts=concepts, absent=tuple(_absent_words(query, words, concepts, retriever)),
         unindexed_places=tuple(place for place in query.places if not (provinces_of(place) | {place}) & indexed),
     )

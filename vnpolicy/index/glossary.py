@@ -75,6 +75,7 @@ def looks_english(text: str) -> bool:
     function_words = [word for word in words if word in _ENGLISH_WORDS]
     # "do", "to", "the", "that" are also unaccented syllables ("do thi", "to dan pho"): alone they prove nothing.
     telling = [word for word in function_words if word in foreign]
-    english_frame = bool(telling) or (bool(function_words) and bool(foreign))
+    # One such ambiguous word beside a foreign name is still Vietnamese ("sông Dak To Kan"); two are not.
+    english_frame = bool(telling) or (len(function_words) >= 2 and bool(foreign))
     return (english_frame and len(words) >= 2) or 2 * len(foreign) > len(words)
 
