@@ -13,6 +13,7 @@ from vnpolicy.index.query import parse_query
     [
         ("tinh nao dau tu he thong thoat nuoc do thi", False),  # "do" of "do thi", not English "do"
         ("to dan pho co song di dong", False),
+        ("ke chong sat lo song dak to kan", False),  # one "to" beside the foreign-looking names of a river
         ("Tỉnh nào phát triển logistics và smart city?", False),
         ("What average occupancy rate does Lào Cai target for its industrial parks in 2026?", True),
         ("Which trucks are banned from Hà Nội's low-emission zone?", True),
