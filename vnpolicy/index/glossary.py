@@ -38,9 +38,12 @@ GLOSSARY: dict[str, str] = {
     "traffic": "giao thông", "electric": "điện", "energy": "năng lượng", "culture": "văn hóa",
     "sports": "thể thao", "science": "khoa học", "technology": "công nghệ", "commerce": "thương mại",
 }
-# A term matches in the plural too ("hospitals", "national roads", "sluices").
+# A term matches in the plural too ("hospitals", "national roads", "sluices"), a word of three letters or more
+# only: "has" is not the plural of "ha" (hectares).
 _PATTERN = re.compile(
-    r"\b(" + "|".join(re.escape(term) for term in sorted(GLOSSARY, key=len, reverse=True)) + r")(?:e?s)?\b", re.I
+    r"\b(" + "|".join(re.escape(term) for term in sorted(GLOSSARY, key=len, reverse=True)) + r")"
+    r"(?:(?<=[a-z]{3})e?s)?\b",
+    re.I,
 )
 
 
