@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from vnpolicy.answer import answer_question
-from vnpolicy.answer.question import detect_intent
+from vnpolicy.answer.question import analyse, detect_intent
 from vnpolicy.answer.support import shipped_model
 from vnpolicy.eval.answers import AnswerReport, evaluate_answers
 from vnpolicy.eval.fit_support import fit
@@ -208,6 +208,15 @@ def test_english_terms_missing_from_the_glossary_are_answered(
     assert answer.supported and answer.language == "en"
     assert province in {p.name for p in answer.provinces}
     assert any(spelled in c.quote for c in answer.citations if c.province == province)
+
+
+def test_an_english_plural_meets_the_glossary_term_and_the_clause_that_spells_it(sample_service) -> None:
+    question = "How does Ben Tre plan to ease overcrowding at higher-level hospitals?"
+    assert "benh vien" in analyse(question, sample_service.retriever).concepts  # "hospitals" → bệnh viện
+    answer = answer_question(sample_service, question)
+    assert answer.supported and answer.language == "en"
+    assert answer.citations[0].province == "Bến Tre"
+    assert "quá tải bệnh viện tuyến trên" in answer.citations[0].quote
 
 
 def test_the_question_is_analysed_into_one_record() -> None:

@@ -38,14 +38,18 @@ GLOSSARY: dict[str, str] = {
     "traffic": "giao thông", "electric": "điện", "energy": "năng lượng", "culture": "văn hóa",
     "sports": "thể thao", "science": "khoa học", "technology": "công nghệ", "commerce": "thương mại",
 }
+# A term matches in the plural too ("hospitals", "national roads", "sluices"), a word of three letters or more
+# only: "has" is not the plural of "ha" (hectares).
 _PATTERN = re.compile(
-    r"\b(" + "|".join(re.escape(term) for term in sorted(GLOSSARY, key=len, reverse=True)) + r")\b", re.I
+    r"\b(" + "|".join(re.escape(term) for term in sorted(GLOSSARY, key=len, reverse=True)) + r")"
+    r"(?:(?<=[a-z]{3})e?s)?\b",
+    re.I,
 )
 
 
 def translate_terms(text: str) -> list[str]:
     """The Vietnamese terms for the English terms found in `text`, in order of appearance."""
-    return [GLOSSARY[match.group().lower()] for match in _PATTERN.finditer(text)]
+    return [GLOSSARY[match.group(1).lower()] for match in _PATTERN.finditer(text)]
 
 _ENGLISH_WORDS = frozenset(
     "the which what where when how who whose is are was were do does did of to in on for with by from and or "
