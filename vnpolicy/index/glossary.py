@@ -79,7 +79,7 @@ GLOSSARY: dict[str, str] = {
     "online public services": "dịch vụ công trực tuyến", "public services": "dịch vụ công",
     "innovation": "đổi mới sáng tạo", "startup": "khởi nghiệp", "enterprise": "doanh nghiệp",
     "business": "doanh nghiệp", "businesses": "doanh nghiệp", "company": "doanh nghiệp", "companies": "doanh nghiệp",
-    "resident": "người dân", "household": "hộ", "worker": "lao động", "labour": "lao động", "labor": "lao động",
+    "resident": "người dân", "household": "hộ", "worker": "công nhân", "labour": "lao động", "labor": "lao động",
     "training": "đào tạo", "high technology": "công nghệ cao", "high-tech": "công nghệ cao",
     "economic growth": "tăng trưởng kinh tế", "growth": "tăng trưởng", "export": "xuất khẩu",
     "share": "tỷ lệ", "percentage": "tỷ lệ", "proportion": "tỷ lệ",

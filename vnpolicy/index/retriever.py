@@ -83,25 +83,31 @@ def names_its_document(text: str) -> bool:
     return bool(_THIS_DOCUMENT.search(" ".join(re.findall(r"\w+", folded_form(text)))))
 
 
+def subject(document: Document) -> str:
+    """What a document is, in its own words: its type and title ("Nghị quyết QUY ĐỊNH THỰC HIỆN VÙNG PHÁT THẢI
+    THẤP …")."""
+    return " ".join(v for v in (document.meta.doc_type.value, document.meta.title.value) if v)
+
+
 def its_document(clause: Clause, document: Document) -> list[str]:
-    """The document's type and title, for a clause that names its own document; else nothing."""
-    if not names_its_document(reading(clause)):
-        return []
-    return [" ".join(v for v in (document.meta.doc_type.value, document.meta.title.value) if v)]
+    """The document's subject, for a clause that names its own document; else nothing."""
+    return [subject(document)] if names_its_document(reading(clause)) else []
 
 
 def lexical_text(clause: Clause, document: Document) -> str:
-    """What the lexical leg indexes: the clause with its heading trail, its document's place and number.
+    """What the lexical leg indexes: the clause with its heading trail, its document's subject, place and number.
 
     A bullet under "1.2. Phát triển hạ tầng cung cấp điện" is about điện, a clause of a Kon Tum
-    plan answers "… của Kon Tum" even where it does not repeat the name, and a query for "182-KH/TU"
-    finds the plan's clauses (its header, where the number stands, is not searched).
+    plan answers "… của Kon Tum" even where it does not repeat the name, a query for "182-KH/TU"
+    finds the plan's clauses (its header, where the number stands, is not searched), and a question that
+    names the document by its subject ("the low-emission zone resolution", "Lào Cai's industrial park plan")
+    finds the clause that answers it, which seldom repeats the subject ("Nghị quyết này có hiệu lực …").
     """
     meta = document.meta
     place = " ".join(
         str(v) for v in (meta.province.value, meta.province_current.value, meta.locality.value, meta.number.value) if v
     )
-    return "\n".join([*reading_trail(clause, document), reading(clause), *its_document(clause, document), place])
+    return "\n".join([*reading_trail(clause, document), reading(clause), subject(document), place])
 
 
 def dense_form(text: str) -> str:
