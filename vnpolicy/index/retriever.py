@@ -85,8 +85,11 @@ def names_its_document(text: str) -> bool:
 
 def subject(document: Document) -> str:
     """What a document is, in its own words: its type and title ("Nghị quyết QUY ĐỊNH THỰC HIỆN VÙNG PHÁT THẢI
-    THẤP …")."""
-    return " ".join(v for v in (document.meta.doc_type.value, document.meta.title.value) if v)
+    THẤP …"), the type once when the title begins with it."""
+    doc_type, title = document.meta.doc_type.value or "", document.meta.title.value or ""
+    if doc_type and folded_form(title).startswith(folded_form(doc_type)):
+        return title
+    return " ".join(v for v in (doc_type, title) if v)
 
 
 def its_document(clause: Clause, document: Document) -> list[str]:
