@@ -98,19 +98,20 @@ def its_document(clause: Clause, document: Document) -> list[str]:
 
 
 def lexical_text(clause: Clause, document: Document) -> str:
-    """What the lexical leg indexes: the clause with its heading trail, its document's subject, place and number.
+    """What the lexical leg indexes: the clause with its heading trail, its document's place and number, and
+    its document's subject when it names it.
 
     A bullet under "1.2. Phát triển hạ tầng cung cấp điện" is about điện, a clause of a Kon Tum
     plan answers "… của Kon Tum" even where it does not repeat the name, a query for "182-KH/TU"
-    finds the plan's clauses (its header, where the number stands, is not searched), and a question that
-    names the document by its subject ("the low-emission zone resolution", "Lào Cai's industrial park plan")
-    finds the clause that answers it, which seldom repeats the subject ("Nghị quyết này có hiệu lực …").
+    finds the plan's clauses (its header, where the number stands, is not searched), and "Nghị quyết này
+    có hiệu lực …" answers when the resolution on the low-emission zone takes effect. (Not every clause
+    with its title: the title's words would then be in most clauses and weigh nothing in a question.)
     """
     meta = document.meta
     place = " ".join(
         str(v) for v in (meta.province.value, meta.province_current.value, meta.locality.value, meta.number.value) if v
     )
-    return "\n".join([*reading_trail(clause, document), reading(clause), subject(document), place])
+    return "\n".join([*reading_trail(clause, document), reading(clause), *its_document(clause, document), place])
 
 
 def dense_form(text: str) -> str:
