@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from vnpolicy.answer.question import Question, concept_coverage
 from vnpolicy.answer.spelling import spelled, with_heading
 from vnpolicy.index.models import Hit, SearchFilters
-from vnpolicy.index.retriever import HybridRetriever
+from vnpolicy.index.retriever import HybridRetriever, names_its_document
 
 CANDIDATES_PER_PROVINCE = {"aggregate": 5, "lookup": 8}
 
@@ -41,6 +41,16 @@ def effective_filters(question: Question, filters: SearchFilters | None) -> Sear
     return filters
 
 
+def read_with_its_document(hit: Hit) -> str:
+    """What a clause says, with its nearest heading; a clause that speaks of "this resolution/decision/plan"
+    (see `names_its_document`) also with the document's type, number and title, which say which one it is."""
+    text = with_heading(hit.restored_text or hit.text, hit.trail)
+    if names_its_document(hit.restored_text or hit.text):
+        identity = " ".join(part for part in (hit.doc_type, hit.document_number, hit.document_title) if part)
+        return f"{text}\n{identity}"
+    return text
+
+
 def gather(question: Question, retriever: HybridRetriever, filters: SearchFilters) -> list[Evidence]:
     """Every province's best candidates for the question, with their features, best province first."""
     per_province = retriever.search_per_province(question.query, CANDIDATES_PER_PROVINCE[question.intent], filters)
@@ -60,7 +70,7 @@ def gather(question: Question, retriever: HybridRetriever, filters: SearchFilter
     for hits in per_province.values():
         for rank, hit in enumerate(hits, start=1):
             row = retriever.table.row_of[hit.clause_id]
-            text = spelled(with_heading(hit.restored_text or hit.text, hit.trail))
+            text = spelled(read_with_its_document(hit))
             coverage = concept_coverage(question.concepts, text)
             dense_z = (float(cosine[row]) - mean) / spread
             lexical_rank = int((lexical > lexical[row]).sum()) + 1 if lexical[row] > 0 else len(lexical)

@@ -37,9 +37,56 @@ GLOSSARY: dict[str, str] = {
     "province": "tỉnh", "provinces": "tỉnh", "infrastructure": "hạ tầng", "transport": "giao thông",
     "traffic": "giao thông", "electric": "điện", "energy": "năng lượng", "culture": "văn hóa",
     "sports": "thể thao", "science": "khoa học", "technology": "công nghệ", "commerce": "thương mại",
+    # Public finance.
+    "state budget": "ngân sách nhà nước", "budget": "ngân sách", "capital": "vốn", "funding": "kinh phí",
+    "cost": "chi phí", "expense": "chi phí", "fee": "phí", "price": "giá", "tax": "thuế", "taxes": "thuế",
+    "loan": "vốn vay",
+    "total investment": "tổng mức đầu tư", "billion": "tỷ", "million": "triệu", "VND": "đồng",
+    "pay": "chi trả", "pays": "chi trả", "paid": "chi trả", "payment": "thanh toán",
+    # Legal and administrative texts: their parts, who acts, when.
+    "resolution": "nghị quyết", "decision": "quyết định", "regulation": "quy định", "directive": "chỉ thị",
+    "action programme": "chương trình hành động", "action program": "chương trình hành động",
+    "programme": "chương trình", "program": "chương trình", "chapter": "chương", "article": "điều",
+    "take effect": "có hiệu lực", "takes effect": "có hiệu lực", "effective": "hiệu lực", "in force": "hiệu lực",
+    "replace": "thay thế", "replaces": "thay thế", "scope": "phạm vi", "apply": "áp dụng", "applies": "áp dụng",
+    "People's Committee": "Ủy ban nhân dân", "People's Council": "Hội đồng nhân dân",
+    "Party Committee": "Tỉnh ủy", "Standing Committee": "Ban Thường vụ",
+    "Department of Construction": "Sở Xây dựng", "Department of Finance": "Sở Tài chính",
+    "Department of Industry and Trade": "Sở Công Thương", "department": "sở", "commune": "xã", "ward": "phường",
+    "responsible": "trách nhiệm", "responsibility": "trách nhiệm", "responsibilities": "trách nhiệm",
+    "in charge": "chủ trì", "coordinate": "phối hợp", "report": "báo cáo", "deadline": "thời hạn",
+    "hand over": "bàn giao", "handover": "bàn giao", "monthly": "hằng tháng", "quarterly": "hằng quý",
+    "annual": "hằng năm", "annually": "hằng năm", "quarter": "quý", "month": "tháng", "banned": "cấm",
+    "ban": "cấm", "prohibited": "cấm", "forbidden": "cấm", "allowed": "cho phép", "permitted": "cho phép",
+    "licence": "giấy phép", "license": "giấy phép", "inspection": "kiểm tra", "supervision": "giám sát",
+    "land recovery": "thu hồi đất", "land": "đất", "relocate": "di dời", "relocation": "di dời",
+    # Environment, vehicles and urban services.
+    "low-emission zone": "vùng phát thải thấp", "low emission zone": "vùng phát thải thấp",
+    "emission": "phát thải", "exhaust": "khí thải", "pollution": "ô nhiễm", "environment": "môi trường",
+    "environmental": "môi trường", "fossil fuel": "nhiên liệu hóa thạch", "fuel": "nhiên liệu",
+    "vehicle": "phương tiện", "truck": "xe tải", "car": "ô tô", "motorbike": "xe máy", "motorcycle": "xe mô tô",
+    "bus": "xe buýt", "buses": "xe buýt", "electric vehicle": "xe điện", "charging station": "trạm sạc",
+    "sludge": "bùn thải",
+    "sewage": "nước thải", "septic tank": "bể phốt", "sewer": "cống", "treatment plant": "nhà máy xử lý",
+    "treatment": "xử lý", "capacity": "công suất", "collect": "thu gom", "collection": "thu gom",
+    "occupancy rate": "tỷ lệ lấp đầy", "occupancy": "lấp đầy", "eco-industrial": "sinh thái",
+    "ecological": "sinh thái", "green": "xanh", "forest": "rừng", "agriculture": "nông nghiệp",
+    # Economy and society, digital services.
+    "digital economy": "kinh tế số", "digital society": "xã hội số", "digital government": "chính quyền số",
+    "e-government": "chính phủ điện tử", "cashless": "không dùng tiền mặt", "non-cash": "không dùng tiền mặt",
+    "artificial intelligence": "trí tuệ nhân tạo", "smart city": "đô thị thông minh",
+    "electronic health book": "sổ sức khỏe điện tử", "health record": "hồ sơ sức khỏe",
+    "online public services": "dịch vụ công trực tuyến", "public services": "dịch vụ công",
+    "innovation": "đổi mới sáng tạo", "startup": "khởi nghiệp", "enterprise": "doanh nghiệp",
+    "business": "doanh nghiệp", "businesses": "doanh nghiệp", "company": "doanh nghiệp", "companies": "doanh nghiệp",
+    "resident": "người dân", "household": "hộ", "worker": "công nhân", "labour": "lao động", "labor": "lao động",
+    "training": "đào tạo", "high technology": "công nghệ cao", "high-tech": "công nghệ cao",
+    "economic growth": "tăng trưởng kinh tế", "growth": "tăng trưởng", "export": "xuất khẩu",
+    "share": "tỷ lệ", "percentage": "tỷ lệ", "proportion": "tỷ lệ",
 }
 # A term matches in the plural too ("hospitals", "national roads", "sluices"), a word of three letters or more
 # only: "has" is not the plural of "ha" (hectares).
+_BY_LOWER_CASE = {term.lower(): vietnamese for term, vietnamese in GLOSSARY.items()}
 _PATTERN = re.compile(
     r"\b(" + "|".join(re.escape(term) for term in sorted(GLOSSARY, key=len, reverse=True)) + r")"
     r"(?:(?<=[a-z]{3})e?s)?\b",
@@ -49,7 +96,7 @@ _PATTERN = re.compile(
 
 def translate_terms(text: str) -> list[str]:
     """The Vietnamese terms for the English terms found in `text`, in order of appearance."""
-    return [GLOSSARY[match.group(1).lower()] for match in _PATTERN.finditer(text)]
+    return [_BY_LOWER_CASE[match.group(1).lower()] for match in _PATTERN.finditer(text)]
 
 _ENGLISH_WORDS = frozenset(
     "the which what where when how who whose is are was were do does did of to in on for with by from and or "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -76,18 +77,48 @@ _UNSEARCHED_NAMES = {
 }
 
 
+# A clause naming its own document ("Nghị quyết này có hiệu lực …", "Quy định này áp dụng …"), folded.
+_THIS_DOCUMENT = re.compile(
+    r"\b(?:nghi quyet|quyet dinh|quy dinh|quy che|ke hoach|chuong trinh|chi thi|ket luan|de an|van ban) nay\b"
+)
+
+
+def names_its_document(text: str) -> bool:
+    """Whether a clause speaks of "this resolution/decision/regulation/plan": it is then about the document
+    its title names ("Nghị quyết này có hiệu lực từ ngày 10 tháng 12 năm 2025" answers when the resolution on
+    the low-emission zone takes effect) without repeating the title."""
+    return bool(_THIS_DOCUMENT.search(" ".join(re.findall(r"\w+", folded_form(text)))))
+
+
+def subject(document: Document) -> str:
+    """What a document is, in its own words: its type and title ("Nghị quyết QUY ĐỊNH THỰC HIỆN VÙNG PHÁT THẢI
+    THẤP …"), the type once when the title begins with it."""
+    doc_type, title = document.meta.doc_type.value or "", document.meta.title.value or ""
+    if doc_type and folded_form(title).startswith(folded_form(doc_type)):
+        return title
+    return " ".join(v for v in (doc_type, title) if v)
+
+
+def its_document(clause: Clause, document: Document) -> list[str]:
+    """The document's subject, for a clause that names its own document; else nothing."""
+    return [subject(document)] if names_its_document(reading(clause)) else []
+
+
 def lexical_text(clause: Clause, document: Document) -> str:
-    """What the lexical leg indexes: the clause with its heading trail, its document's place and number.
+    """What the lexical leg indexes: the clause with its heading trail, its document's place and number, and
+    its document's subject when it names it.
 
     A bullet under "1.2. Phát triển hạ tầng cung cấp điện" is about điện, a clause of a Kon Tum
-    plan answers "… của Kon Tum" even where it does not repeat the name, and a query for "182-KH/TU"
-    finds the plan's clauses (its header, where the number stands, is not searched).
+    plan answers "… của Kon Tum" even where it does not repeat the name, a query for "182-KH/TU"
+    finds the plan's clauses (its header, where the number stands, is not searched), and "Nghị quyết này
+    có hiệu lực …" answers when the resolution on the low-emission zone takes effect. (Not every clause
+    with its title: the title's words would then be in most clauses and weigh nothing in a question.)
     """
     meta = document.meta
     place = " ".join(
         str(v) for v in (meta.province.value, meta.province_current.value, meta.locality.value, meta.number.value) if v
     )
-    return "\n".join([*reading_trail(clause, document), reading(clause), place])
+    return "\n".join([*reading_trail(clause, document), reading(clause), *its_document(clause, document), place])
 
 
 def dense_form(text: str) -> str:
@@ -96,11 +127,11 @@ def dense_form(text: str) -> str:
 
 
 def passage_text(clause: Clause, document: Document) -> str:
-    """What the dense leg embeds: the clause after its nearest heading (restored readings where there are)."""
+    """What the dense leg embeds: the clause after its nearest heading (restored readings where there are),
+    and the title of its document when it names it ("Nghị quyết này …")."""
     trail = reading_trail(clause, document)
-    if clause.kind != "heading" and trail:
-        return dense_form(f"{trail[-1]}\n{reading(clause)}")
-    return dense_form(reading(clause))
+    lines = [trail[-1]] if clause.kind != "heading" and trail else []
+    return dense_form("\n".join([*lines, reading(clause), *its_document(clause, document)]))
 
 
 def has_words(query: str) -> bool:
@@ -350,7 +381,7 @@ class HybridRetriever:
 
     def dense_scores(self, query: Query) -> np.ndarray:
         """Cosine of every row with the query (the vectors are normalised)."""
-        return self.dense.vectors @ self.query_vector(query.text)
+        return self.dense.vectors @ self.query_vector(query.dense_text)
 
     def search(
         self, query: str | Query, k: int = 10, filters: SearchFilters | None = None, depth: int = CANDIDATE_DEPTH
@@ -359,7 +390,7 @@ class HybridRetriever:
         allowed = self.table.mask(filters)
         if not len(self.table) or not has_words(query.text) or (allowed is not None and not allowed.any()):
             return []
-        dense_rows, dense_scores = self.dense.search(self.query_vector(query.text), depth, allowed)
+        dense_rows, dense_scores = self.dense.search(self.query_vector(query.dense_text), depth, allowed)
         return self._fuse(
             {
                 "lexical": self._top(self.lexical_scores(query), allowed, depth),

@@ -61,12 +61,14 @@ PROVINCES_AFTER_2025: tuple[str, ...] = tuple(sorted(_NEW_TO_OLD))
 
 # Spellings seen in documents besides the canonical name.
 _ALIASES: dict[str, tuple[str, ...]] = {
-    "Hồ Chí Minh": ("Thành phố Hồ Chí Minh", "TP. Hồ Chí Minh", "TP Hồ Chí Minh", "TPHCM"),
+    "Hồ Chí Minh": ("Thành phố Hồ Chí Minh", "TP. Hồ Chí Minh", "TP Hồ Chí Minh", "TPHCM", "HCMC", "Saigon"),
     "Bà Rịa - Vũng Tàu": ("Bà Rịa-Vũng Tàu", "Bà Rịa – Vũng Tàu"),
     "Thừa Thiên Huế": ("Thừa Thiên - Huế",),
     "Đắk Lắk": ("Đăk Lăk", "Đắc Lắc"),
     "Đắk Nông": ("Đăk Nông",),
     "Kon Tum": ("Kontum",),
+    # English spellings, one word (the two-word ones are the names without diacritics).
+    "Hà Nội": ("Hanoi",), "Hải Phòng": ("Haiphong",), "Đà Nẵng": ("Danang",),
 }
 
 # City, town or district → pre-2025 province: the seat of a document's issuer.
