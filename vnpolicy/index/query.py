@@ -22,9 +22,8 @@ class Query:
     english: bool
     accented: bool  # typed with diacritics: BM25 scores the exact field first
     folded: str  # folded form, words separated by single spaces
-    lexical_text: str  # what BM25 scores: an English query gets its glossary terms appended
-    dense_text: str  # what the dense leg embeds: the same (see `parse_query`)
-    tokens: Tokens  # of lexical_text
+    search_text: str  # what both legs search: an English query gets its glossary terms appended
+    tokens: Tokens  # of search_text, for BM25
     places: tuple[str, ...]  # pre-2025 provinces named, directly or by one of their towns, in order
 
     @property
@@ -57,12 +56,12 @@ def parse_query(text: str) -> Query:
     places, rest = _places_and_rest(folded)
     # Place names ("Dak To", "Kon Plong") are not English words even when no Vietnamese syllable spells them.
     english = looks_english(text) and (rest == folded or looks_english(rest))
-    lexical_text = " ".join([text, *translate_terms(text)]) if english else text
-    # The multilingual model alone ranks a Vietnamese clause low for an English question on policy terms
-    # ("sludge", "state budget"); embedded with their Vietnamese terms, the question lands near the clauses
-    # that use them (on the more-documents' English tuning lookups the gold clause's dense rank went from
-    # 11, 451, 41, 98 to 1, 31, 25, 4).
+    # An English query carries its glossary's Vietnamese terms: BM25 then meets the clauses' own words, and
+    # the embedded question lands nearer the clauses that use them (the multilingual model alone ranks them
+    # low for policy terms such as "sludge", "state budget": on the more-documents' English tuning lookups
+    # the gold clause's dense rank went from 11, 451, 41, 98 to 1, 31, 25, 4).
+    search_text = " ".join([text, *translate_terms(text)]) if english else text
     return Query(
-        text=text, english=english, accented=has_diacritics(text), folded=folded, lexical_text=lexical_text,
-        dense_text=lexical_text, tokens=tokenize(lexical_text), places=places,
+        text=text, english=english, accented=has_diacritics(text), folded=folded, search_text=search_text,
+        tokens=tokenize(search_text), places=places,
     )

@@ -381,7 +381,7 @@ class HybridRetriever:
 
     def dense_scores(self, query: Query) -> np.ndarray:
         """Cosine of every row with the query (the vectors are normalised)."""
-        return self.dense.vectors @ self.query_vector(query.dense_text)
+        return self.dense.vectors @ self.query_vector(query.search_text)
 
     def search(
         self, query: str | Query, k: int = 10, filters: SearchFilters | None = None, depth: int = CANDIDATE_DEPTH
@@ -390,7 +390,7 @@ class HybridRetriever:
         allowed = self.table.mask(filters)
         if not len(self.table) or not has_words(query.text) or (allowed is not None and not allowed.any()):
             return []
-        dense_rows, dense_scores = self.dense.search(self.query_vector(query.dense_text), depth, allowed)
+        dense_rows, dense_scores = self.dense.search(self.query_vector(query.search_text), depth, allowed)
         return self._fuse(
             {
                 "lexical": self._top(self.lexical_scores(query), allowed, depth),
