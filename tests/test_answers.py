@@ -131,15 +131,10 @@ def test_cli_ask_refuses_an_empty_question_with_a_sentence(model_home: Path) -> 
     assert result.returncode != 0 and "the question is empty" in result.stderr
 
 
-# Known failures of the learned support model (issue 13): partial matches (a "cảng" without "biển", OCR text
-# matched on folded syllables) still reach the threshold. strict: they must be marked fixed when they pass.
-_PARTIAL_MATCH = pytest.mark.xfail(strict=True, reason="learned support accepts partial term matches (issue 13)")
-
-
 @pytest.mark.parametrize(
     ("question", "provinces"),
     [  # the corpus spells "cảng biển" only in Bến Tre's plan and "nhà ở xã hội" only in Tuyên Quang's and Trà Vinh's
-        pytest.param("Những địa phương nào phát triển cảng biển?", {"Bến Tre"}, marks=_PARTIAL_MATCH),
+        ("Những địa phương nào phát triển cảng biển?", {"Bến Tre"}),
         ("tinh nao dau tu nha o xa hoi", {"Tuyên Quang", "Trà Vinh"}),
         ("Which provinces plan social housing?", {"Tuyên Quang", "Trà Vinh"}),
     ],
