@@ -492,3 +492,34 @@ def test_a_department_under_its_parent_issues_the_plan() -> None:
 def test_the_province_the_issuer_block_names_outweighs_the_places_the_text_names() -> None:
     meta = parse_text(MERGED_PROVINCE_PLAN, "kh.txt").meta
     assert meta.province.value == "An Giang" and meta.province_current.value == "An Giang"
+
+
+NOTICE_OF_CONCLUSIONS = """TỈNH ỦY ĐỒNG THÁP
+*
+Số 512-TB/TU
+
+Đồng Tháp, ngày 3 tháng 4 năm 2025
+
+THÔNG BÁO KẾT LUẬN
+của Ban Thường vụ Tỉnh ủy về tiến độ các dự án giao thông trọng điểm
+
+Ngày 28/3/2025, Ban Thường vụ Tỉnh ủy họp nghe báo cáo tiến độ các dự án. Ban Thường vụ Tỉnh ủy kết luận như sau:
+
+1. Đẩy nhanh tiến độ cao tốc Cao Lãnh - An Hữu.
+
+T/L BAN THƯỜNG VỤ
+CHÁNH VĂN PHÒNG
+
+Nguyễn Văn Dũng
+"""
+
+
+def test_a_notice_of_conclusions_signed_by_order() -> None:
+    document = parse_text(NOTICE_OF_CONCLUSIONS, "tb.txt")
+    meta = document.meta
+    assert meta.doc_type.value == "Thông báo"
+    assert meta.title.value == (
+        "Thông báo kết luận của Ban Thường vụ Tỉnh ủy về tiến độ các dự án giao thông trọng điểm"
+    )
+    assert meta.signer.value == "Nguyễn Văn Dũng" and meta.signer_role.value == "T/L BAN THƯỜNG VỤ"
+    assert not [c for c in document.clauses if c.kind not in ("header", "recital", "signature", "item")]

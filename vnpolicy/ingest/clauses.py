@@ -46,13 +46,13 @@ _LONE_HEAD_WORD = re.compile(
 # Two columns side by side on one line (a wide gap), or a signature set into the distribution list of an
 # OCR page ("Nơi nhận: T/M BAN THƯỜNG VỤ"): each column is a line of its own.
 _COLUMN_GAP = re.compile(r"(?<=\S)[ \t]{6,}(?=\S)")
-_INLINE_SIGNATURE = re.compile(r"(?<=\S)\s+(?=(?:T\s*/\s*M|TM\s*\.|KT\s*\.)\s*[A-ZĐ])")
+_INLINE_SIGNATURE = re.compile(r"(?<=\S)\s+(?=(?:T\s*/\s*[ML]|T[ML]\s*\.|KT\s*\.)\s*[A-ZĐ])")
 _DECORATION = re.compile(r"[-–—_=*~.]+")  # "-------", "*": rules under a header, not text
-# A type line, folded: the type word, maybe with the qualifier of an action programme or a joint plan
-# ("CHƯƠNG TRÌNH HÀNH ĐỘNG", "KẾ HOẠCH LIÊN TỊCH").
+# A type line, folded: the type word, maybe with the qualifier of an action programme, a joint plan or a
+# notice of conclusions ("CHƯƠNG TRÌNH HÀNH ĐỘNG", "KẾ HOẠCH LIÊN TỊCH", "THÔNG BÁO KẾT LUẬN").
 DOC_TYPE_LINE = re.compile(
     r"(KE HOACH|NGHI QUYET|CHUONG TRINH|KET LUAN|QUYET DINH|CHI THI|BAO CAO|DE AN|THONG BAO|QUY DINH|QUY CHE"
-    r"|DIEU LE|HUONG DAN|CONG VAN|TO TRINH)(?:\s+(HANH DONG|LIEN TICH|CHUYEN DE))?",
+    r"|DIEU LE|HUONG DAN|CONG VAN|TO TRINH)(?:\s+(HANH DONG|LIEN TICH|CHUYEN DE|KET LUAN))?",
     re.I,
 )
 # The body that enacts a decision or resolution, on its own line under the title ("ỦY BAN NHÂN DÂN TỈNH
@@ -70,7 +70,8 @@ _RECITAL_START = re.compile(
 _RECITAL_END = re.compile(r"(?:nhu sau|quyet nghi|quyet dinh)\s*:\s*$", re.I)
 _FOOTNOTE = re.compile(r"\(\s*(?:\*|\ufffd)?\s*\)\s")  # "(*) …", "(�) …": a bullet
 _RECIPIENTS = re.compile(r"n[oa]i nh[ao]n\b", re.I)
-_SIGNATURE_MARK = re.compile(r"(?:t\s*/\s*m|tm\s*\.|kt\s*\.|tl\s*\.|q\s*\.)", re.I)  # T/M, TM., KT., TL., Q.
+# T/M, TM. (on behalf of), KT. (for the head), T/L, TL. (by order of), Q. (acting)
+_SIGNATURE_MARK = re.compile(r"(?:t\s*/\s*[ml]|t[ml]\s*\.|kt\s*\.|q\s*\.)", re.I)
 _SIGNATURE_ROLE = re.compile(r"(?:PHO )?(?:BI THU|CHU TICH|GIAM DOC|TRUONG BAN)\b")  # in capitals only
 _PERSON_NAME = re.compile(r"(?:[A-ZĐ][^\W\d_]*\s+){1,4}[A-ZĐ][^\W\d_]*")
 _TERMINAL = tuple(".!?:;…")

@@ -340,9 +340,9 @@ def _signer_name(text: str) -> str | None:
     return None
 
 
-_OFFICE = r"(?:PHO\s+)?(?:CHU TICH|BI THU|GIAM DOC|TRUONG BAN|THU TRUONG)"
+_OFFICE = r"(?:PHO\s+)?(?:CHU TICH|BI THU|GIAM DOC|TRUONG BAN|THU TRUONG|CHANH VAN PHONG)"
 _ROLE_FOR = re.compile(rf"KT\s*\.\s*(?:{_OFFICE}|[A-Z]+)")  # signing for the head: "KT. CHỦ TỊCH"
-_ROLE_ON_BEHALF = re.compile(rf"(?:T\s*/\s*M|TM\s*\.)\s*(?:(?!{_OFFICE}\b|KT\b)[A-Z]{{2,}}\b\s*){{1,5}}")
+_ROLE_ON_BEHALF = re.compile(rf"(?:T\s*/\s*[ML]|T[ML]\s*\.)\s*(?:(?!{_OFFICE}\b|KT\b)[A-Z]{{2,}}\b\s*){{1,5}}")
 _ROLE_OFFICE = re.compile(rf"{_OFFICE}\b")
 
 
@@ -353,7 +353,7 @@ def _signer_role(text: str) -> str | None:
     for pattern in (_ROLE_FOR, _ROLE_ON_BEHALF, _ROLE_OFFICE):
         if match := pattern.search(folded):
             role = re.sub(r"\s+", " ", text[match.start() : match.end()]).strip()
-            return re.sub(r"^TM\s*\.\s*", "T/M ", role)
+            return re.sub(r"^T([ML])\s*\.\s*", r"T/\1 ", role)
     return None
 
 

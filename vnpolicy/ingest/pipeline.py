@@ -25,8 +25,9 @@ SIDECAR_SUFFIX = ".meta.json"
 # Bump when splitting or metadata extraction changes: stored documents parsed by an older version
 # are parsed again on their next ingestion instead of being skipped as unchanged.
 # 5: page numbers, tone misreadings; 6: a footnote after the recipients is body; 7: OCR names and acronyms;
-# 8: a title after a blank line, qualified type lines ("CHƯƠNG TRÌNH HÀNH ĐỘNG"), the issuer block's province
-PARSER_VERSION = "8"
+# 8: a title after a blank line, qualified type lines ("CHƯƠNG TRÌNH HÀNH ĐỘNG"), the issuer block's province;
+# 9: "THÔNG BÁO KẾT LUẬN", signatures by order (T/L)
+PARSER_VERSION = "9"
 MIN_CLAUSES_EXPECTED = 5
 _REPORTED_FIELDS = ("province", "doc_type", "number", "date", "title")
 
