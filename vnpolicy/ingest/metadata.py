@@ -99,13 +99,18 @@ _HEADER_UNIT = re.compile(r"\b(?:TINH|THANH PHO|TP\.?)(?: UY)? ", re.I)
 _ISSUER_BLOCK_LINES = 8
 
 
+def _left_column(line: str) -> str:
+    """The issuer's column of a header line set beside the national motto ("ỦY BAN NHÂN DÂN      CỘNG HÒA …")."""
+    return re.split(r"\s{3,}|\t", line.strip())[0]
+
+
 def _header_province(header: list[str]) -> str | None:
     """The province the issuer block names ("ỦY BAN NHÂN DÂN TỈNH AN GIANG", "TỈNH ỦY LÀO CAI"): it is
     the document's, however often the text names the places of another (a merged province's plan for
     the islands of former Kiên Giang is An Giang's)."""
     spellings = sorted(province_spellings().items(), key=lambda item: -len(item[0]))
     for line in header[:_ISSUER_BLOCK_LINES]:
-        left = re.split(r"\s{3,}|\t", line)[0]
+        left = _left_column(line)
         if left.upper() != left:
             continue
         folded = re.sub(r"\s+", " ", fold_diacritics(left).lower())
@@ -286,7 +291,7 @@ def _issuer(text: str, clauses: list[Clause], header: list[str]) -> str | None:
         folded = fold_diacritics(clause.text).lower()
         if folded.startswith("cua ") and (issuer := _canonical_issuer(folded[4:])):
             return issuer
-    left_column = [re.split(r"\s{3,}|\t", line.strip())[0] for line in text.splitlines()[:_HEADER_LINES]]
+    left_column = [_left_column(line) for line in text.splitlines()[:_HEADER_LINES]]
     if department := _department(left_column):
         return department
     block = fold_diacritics(" ".join(line for line in left_column if line)).lower()
