@@ -48,11 +48,17 @@ _LONE_HEAD_WORD = re.compile(
 _COLUMN_GAP = re.compile(r"(?<=\S)[ \t]{6,}(?=\S)")
 _INLINE_SIGNATURE = re.compile(r"(?<=\S)\s+(?=(?:T\s*/\s*[ML]|T[ML]\s*\.|KT\s*\.)\s*[A-ZĐ])")
 _DECORATION = re.compile(r"[-–—_=*~.]+")  # "-------", "*": rules under a header, not text
+# The types of document by their folded type word.
+DOC_TYPES: dict[str, str] = {
+    "KE HOACH": "Kế hoạch", "NGHI QUYET": "Nghị quyết", "CHUONG TRINH": "Chương trình",
+    "KET LUAN": "Kết luận", "QUYET DINH": "Quyết định", "CHI THI": "Chỉ thị", "BAO CAO": "Báo cáo",
+    "DE AN": "Đề án", "THONG BAO": "Thông báo", "QUY DINH": "Quy định", "QUY CHE": "Quy chế",
+    "HUONG DAN": "Hướng dẫn", "CONG VAN": "Công văn", "TO TRINH": "Tờ trình", "DIEU LE": "Điều lệ",
+}
 # A type line, folded: the type word, maybe with the qualifier of an action programme, a joint plan or a
 # notice of conclusions ("CHƯƠNG TRÌNH HÀNH ĐỘNG", "KẾ HOẠCH LIÊN TỊCH", "THÔNG BÁO KẾT LUẬN").
 DOC_TYPE_LINE = re.compile(
-    r"(KE HOACH|NGHI QUYET|CHUONG TRINH|KET LUAN|QUYET DINH|CHI THI|BAO CAO|DE AN|THONG BAO|QUY DINH|QUY CHE"
-    r"|DIEU LE|HUONG DAN|CONG VAN|TO TRINH)(?:\s+(HANH DONG|LIEN TICH|CHUYEN DE|KET LUAN))?",
+    rf"({'|'.join(DOC_TYPES)})(?:\s+(HANH DONG|LIEN TICH|CHUYEN DE|KET LUAN))?",
     re.I,
 )
 # The body that enacts a decision or resolution, on its own line under the title ("ỦY BAN NHÂN DÂN TỈNH

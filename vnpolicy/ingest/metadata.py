@@ -12,17 +12,11 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from vnpolicy.ingest.clauses import DOC_TYPE_LINE
+from vnpolicy.ingest.clauses import DOC_TYPE_LINE, DOC_TYPES
 from vnpolicy.ingest.gazetteer import LOCALITIES, PROVINCES_BEFORE_2025, current_province, province_spellings
 from vnpolicy.ingest.models import Clause, DocumentMeta, MetaField
 from vnpolicy.ingest.normalize import clean_line, fold_diacritics, folded_form, to_nfc
 
-DOC_TYPES: dict[str, str] = {
-    "KE HOACH": "Kế hoạch", "NGHI QUYET": "Nghị quyết", "CHUONG TRINH": "Chương trình",
-    "KET LUAN": "Kết luận", "QUYET DINH": "Quyết định", "CHI THI": "Chỉ thị", "BAO CAO": "Báo cáo",
-    "DE AN": "Đề án", "THONG BAO": "Thông báo", "QUY DINH": "Quy định", "QUY CHE": "Quy chế",
-    "HUONG DAN": "Hướng dẫn", "CONG VAN": "Công văn", "TO TRINH": "Tờ trình", "DIEU LE": "Điều lệ",
-}
 _CODE_TYPES: dict[str, str] = {
     "KH": "Kế hoạch", "NQ": "Nghị quyết", "CTR": "Chương trình", "KL": "Kết luận", "QD": "Quyết định",
     "CT": "Chỉ thị", "BC": "Báo cáo", "DA": "Đề án", "TB": "Thông báo", "HD": "Hướng dẫn", "TTR": "Tờ trình",
