@@ -130,12 +130,10 @@ def outcomes(example: Example, supported: list[Evidence]) -> dict[str, bool]:
 
 
 def objective(items: Sequence[Example], answer: Callable[[Example], list[Evidence]]) -> float:
-    """The mean of the answer rates the targets are about, answering each example with `answer`."""
-    rates: dict[str, list[bool]] = {}
-    for example in items:
-        for name, value in outcomes(example, answer(example)).items():
-            rates.setdefault(name, []).append(value)
-    return float(np.mean([np.mean(values) for values in rates.values()]))
+    """The share of questions answered right (every outcome the targets are about, see `outcomes`), answering
+    each example with `answer`. Per question, not per rate: one "which provinces" question whose wording
+    reads as a lookup must not weigh as much as all the lookups of its kind together."""
+    return float(np.mean([all(outcomes(example, answer(example)).values()) for example in items]))
 
 
 def folds(items: Sequence[Example], count: int = FOLDS) -> list[list[int]]:
