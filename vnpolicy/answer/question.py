@@ -33,7 +33,7 @@ MAX_TERM_SYLLABLES = 4
 # phương nào?"), it asks for places inside that one, which is a lookup.
 _ACROSS_PROVINCES = re.compile(
     r"\b(?:(?:nhung|cac)\s+)?(?:tinh|tinh thanh)\s+nao\b|\b(?:nhung|cac)\s+tinh\b"
-    r"|\b(?:which|what)\s+provinces?\b",
+    r"|\b(?:which|what)\s+provinces?\b|\b(?:list|name)\s+(?:all\s+)?(?:the\s+)?provinces\b",
 )
 _ACROSS_PLACES = re.compile(
     r"\b(?:(?:nhung|cac)\s+)?(?:dia phuong|thanh pho|noi|vung)\s+nao\b|\b(?:nhung|cac)\s+dia phuong\b"
@@ -134,8 +134,9 @@ def _english_concepts(query: Query, retriever: HybridRetriever) -> dict[str, flo
 def _vietnamese_concepts(words: tuple[str | None, ...], retriever: HybridRetriever) -> dict[str, float]:
     """Its content words; its multi-word terms (see `_terms`), each weighing as much as its words together,
     so a clause with "cảng" here and "biển" there does not pass for "cảng biển"; and each remaining pair of
-    adjacent specific words as a phrase (so "điện hạt nhân", which no clause spells, asks for the phrase,
-    not "điện" here and "hạt nhân" there)."""
+    adjacent specific words as a phrase weighing as much as its two words (so "điện hạt nhân", which no
+    clause spells, asks for the phrase, not "điện" here and "hạt nhân" there; weighing only as much as its
+    commoner word, the phrase was outweighed by "hạt nhân" alone, which "đô thị hạt nhân" spells)."""
     content = [w if w and w not in _FRAME_WORDS else None for w in words]
     concepts = {_phrase(w): _idf(retriever, _phrase(w)) for w in content if w}
     in_terms: set[int] = set()
@@ -147,7 +148,7 @@ def _vietnamese_concepts(words: tuple[str | None, ...], retriever: HybridRetriev
         if first and second and not {position, position + 1} <= in_terms:
             weights = (concepts[_phrase(first)], concepts[_phrase(second)])
             if min(weights) >= SPECIFIC_IDF:
-                concepts[f"{_phrase(first)} {_phrase(second)}"] = min(weights)
+                concepts[f"{_phrase(first)} {_phrase(second)}"] = sum(weights)
     return concepts
 
 
