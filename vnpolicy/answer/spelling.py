@@ -8,6 +8,7 @@ import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
+from vnpolicy.index.tokenize import number_token
 from vnpolicy.ingest.normalize import folded_form
 
 # Function words a clause may put inside a phrase the question spells without them:
@@ -15,8 +16,16 @@ from vnpolicy.ingest.normalize import folded_form
 _INSIDE_WORDS = frozenset("va cua voi cac nhung la".split())
 
 
+_NUMBER_OR_SYLLABLE = re.compile(r"\d+(?:[.,]\d+)*(?!\w)|\w+")  # "5G", "110kV": one word
+
+
 def syllables(text: str) -> list[str]:
-    return re.findall(r"\w+", folded_form(text))
+    """Folded syllables; a number in the tokenizer's one spelling ("1.372" and "1,372" → "1372", "07" → "7"),
+    as the question's numbers are."""
+    return [
+        number_token(word) if word[0].isdigit() else word
+        for word in _NUMBER_OR_SYLLABLE.findall(folded_form(text))
+    ]
 
 
 @dataclass(frozen=True)

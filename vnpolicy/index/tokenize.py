@@ -40,7 +40,7 @@ class Tokens:
     folded: list[str]  # without diacritics
 
 
-def _number_token(raw: str) -> str:
+def number_token(raw: str) -> str:
     """One spelling per number: "1.372" and "1,372" → "1372"; "07" → "7"."""
     percent = raw.endswith("%")
     digits = raw.rstrip("%")
@@ -55,7 +55,7 @@ def _number_token(raw: str) -> str:
 
 def _protected_token(match: re.Match[str]) -> str:
     if match["number"]:
-        return _number_token(match["number"])
+        return number_token(match["number"])
     return re.sub(r"\s", "", match.group()).replace("–", "-").lower()
 
 
