@@ -80,6 +80,7 @@ def test_english_question_gets_an_english_frame_around_vietnamese_quotes(report:
         ("nhung tinh nao co ke hoach xay cang hang khong", "aggregate"),
         ("Các địa phương nào đầu tư cao tốc?", "aggregate"),
         ("Which localities plan expressways?", "aggregate"),
+        ("List the provinces whose plans build seaports.", "aggregate"),
         ("Những nơi nào xây kè chống sạt lở bờ sông?", "aggregate"),
         ("Tỉnh lộ 676 nối huyện Kon Plông với những địa phương nào?", "lookup"),
         ("Cảng hàng không Măng Đen", "lookup"),
