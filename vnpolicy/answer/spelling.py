@@ -8,7 +8,7 @@ import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
-from vnpolicy.index.tokenize import number_token
+from vnpolicy.index.tokenize import NUMBER, number_token
 from vnpolicy.ingest.normalize import folded_form
 
 # Function words a clause may put inside a phrase the question spells without them:
@@ -16,7 +16,7 @@ from vnpolicy.ingest.normalize import folded_form
 _INSIDE_WORDS = frozenset("va cua voi cac nhung la".split())
 
 
-_NUMBER_OR_SYLLABLE = re.compile(r"\d+(?:[.,]\d+)*(?!\w)|\w+")  # "5G", "110kV": one word
+_NUMBER_OR_SYLLABLE = re.compile(rf"{NUMBER}(?!\w)|\w+")  # "5G", "110kV": one word
 
 
 def syllables(text: str) -> list[str]:

@@ -20,11 +20,12 @@ from vnpolicy.ingest.normalize import canonical_tones, fold_diacritics, to_nfc
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # underthesea must never try to reach a hub
 
+NUMBER = r"\d+(?:[.,]\d+)*"  # digits with decimal or thousands marks: "1.372", "1,5", "07"
 _PROTECTED = re.compile(
     r"(?P<code>\d{1,4}\s?[-–]\s?[^\W\d_]{1,5}\s?/\s?[^\W\d_]{1,6})"
     r"|(?P<date>\d{1,2}[/-]\d{1,2}[/-]\d{2,4})"
     r"|(?P<ident>[^\W\d_]+\.?\d+[^\W\d_]*|\d+[^\W\d_]+\d*)"
-    r"|(?P<number>\d+(?:[.,]\d+)*%?)"
+    rf"|(?P<number>{NUMBER}%?)"
 )
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 _DIGITS = re.compile(r"\d+")
