@@ -61,7 +61,7 @@ GLOSSARY: dict[str, str] = {
     "licence": "giấy phép", "license": "giấy phép", "inspection": "kiểm tra", "supervision": "giám sát",
     "land recovery": "thu hồi đất", "land": "đất", "relocate": "di dời", "relocation": "di dời",
     # Environment, vehicles and urban services.
-    "low-emission zone": "vùng phát thải thấp", "low emission zone": "vùng phát thải thấp",
+    "low-emission zone": "vùng phát thải thấp",
     "emission": "phát thải", "exhaust": "khí thải", "pollution": "ô nhiễm", "environment": "môi trường",
     "environmental": "môi trường", "fossil fuel": "nhiên liệu hóa thạch", "fuel": "nhiên liệu",
     "vehicle": "phương tiện", "truck": "xe tải", "car": "ô tô", "motorbike": "xe máy", "motorcycle": "xe mô tô",
@@ -115,12 +115,31 @@ GLOSSARY: dict[str, str] = {
     "processing": "chế biến", "medicinal herbs": "dược liệu", "medicinal": "dược liệu", "ODA": "ODA",
     "socialisation": "xã hội hóa", "socialization": "xã hội hóa", "private investment": "xã hội hóa",
     "land fund": "quỹ đất", "mobilise": "huy động", "mobilize": "huy động",
+    # Words of the other issuers' plans and regulations (industrial zones, digital economy, low-emission
+    # zones, drainage), from their own text.
+    "establish": "thành lập", "newly established": "thành lập mới", "in operation": "đang hoạt động",
+    "operating": "đang hoạt động", "expand": "mở rộng", "expansion": "mở rộng", "customs": "hải quan",
+    "dry port": "cảng cạn", "import-export": "xuất nhập khẩu", "import and export": "xuất nhập khẩu",
+    "open data": "dữ liệu mở", "dataset": "bộ dữ liệu", "pilot": "thí điểm", "petrol": "xăng",
+    "gasoline": "xăng", "ride-hailing": "gọi xe", "publicly posted": "niêm yết công khai",
+    "public posting": "niêm yết công khai", "dumping": "đổ thải", "landfill site": "bãi chôn lấp",
 }
 # A term matches in the plural too ("hospitals", "national roads", "sluices"), a word of three letters or more
-# only: "has" is not the plural of "ha" (hectares).
-_BY_LOWER_CASE = {term.lower(): vietnamese for term, vietnamese in GLOSSARY.items()}
+# only: "has" is not the plural of "ha" (hectares). A hyphen and a space are the same in a term ("dry-port
+# data", "septic-tank sludge", "low emission zone").
+
+
+def _key(term: str) -> str:
+    return term.lower().replace("-", " ")
+
+
+def _spaced(term: str) -> str:
+    return re.escape(term).replace(r"\-", "[- ]").replace(r"\ ", "[- ]")
+
+
+_BY_LOWER_CASE = {_key(term): vietnamese for term, vietnamese in GLOSSARY.items()}
 _PATTERN = re.compile(
-    r"\b(" + "|".join(re.escape(term) for term in sorted(GLOSSARY, key=len, reverse=True)) + r")"
+    r"\b(" + "|".join(_spaced(term) for term in sorted(GLOSSARY, key=len, reverse=True)) + r")"
     r"(?:(?<=[a-z]{3})e?s)?\b",
     re.I,
 )
@@ -128,7 +147,7 @@ _PATTERN = re.compile(
 
 def translate_terms(text: str) -> list[str]:
     """The Vietnamese terms for the English terms found in `text`, in order of appearance."""
-    return [_BY_LOWER_CASE[match.group(1).lower()] for match in _PATTERN.finditer(text)]
+    return [_BY_LOWER_CASE[_key(match.group(1))] for match in _PATTERN.finditer(text)]
 
 _ENGLISH_WORDS = frozenset(
     "the which what where when how who whose is are was were do does did of to in on for with by from and or "
