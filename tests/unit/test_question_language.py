@@ -23,3 +23,27 @@ from vnpolicy.index.query import parse_query
 )
 def test_the_language_of_a_question(text: str, english: bool) -> None:
     assert parse_query(text).english is english
+
+
+@pytest.mark.parametrize(
+    ("text", "searched", "compound"),
+    [
+        ("tinh nao co ke hoach xay dung nha o xa hoi", "tỉnh nào có kế hoạch xây dựng nhà ở xã hội", "xã_hội"),
+        ("tinh nao dau tu he thong thoat nuoc do thi", "tỉnh nào đầu tư hệ thống thoát nước đô thị", "đầu_tư"),
+    ],
+)
+def test_a_vietnamese_question_typed_without_diacritics_is_searched_by_its_restored_reading(
+    text: str, searched: str, compound: str
+) -> None:
+    query = parse_query(text)
+    assert query.restored and not query.accented and query.search_text == searched
+    # BM25 scores the exact field with the restored words, segmented into compounds, and the folded field with
+    # the typed ones.
+    assert compound in query.tokens.exact
+    assert {syllable for token in query.tokens.folded for syllable in token.split("_")} == set(text.split())
+
+
+@pytest.mark.parametrize("text", ["Tỉnh nào đầu tư nhà ở xã hội?", "Which provinces plan social housing?"])
+def test_a_question_typed_with_diacritics_or_in_english_is_searched_as_typed(text: str) -> None:
+    query = parse_query(text)
+    assert not query.restored and query.search_text.startswith(text)

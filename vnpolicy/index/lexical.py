@@ -2,8 +2,9 @@
 
 A query typed with diacritics is scored on the exact field, with the folded field added at a lower
 weight, so exact-accent matches rank first; texts written without any diacritics (OCR output) cannot
-match accents, so for them the folded field counts as both. A query typed without diacritics is
-scored on the folded field alone. BM25 is Robertson & Zaragoza's Okapi BM25 as implemented by bm25s ("lucene").
+match accents, so for them the folded field counts as both. A query without diacritics is scored on
+the folded field alone (a Vietnamese question typed so is searched by its restored reading, see
+index/query.py, which is accented). BM25 is Robertson & Zaragoza's Okapi BM25 as implemented by bm25s ("lucene").
 """
 
 from __future__ import annotations

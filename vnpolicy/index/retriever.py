@@ -377,7 +377,7 @@ class HybridRetriever:
         return [self.table.hit(row, round(fused[row], 6), legs[row]) for row in best]
 
     def lexical_scores(self, query: Query) -> np.ndarray:
-        return self.lexical.scores_of(query.tokens, query.accented)
+        return self.lexical.scores_of(query.tokens, query.accented or query.restored)
 
     def dense_scores(self, query: Query) -> np.ndarray:
         """Cosine of every row with the query (the vectors are normalised)."""
