@@ -14,7 +14,7 @@ import pytest
 from vnpolicy.answer import answer_question
 from vnpolicy.answer.question import analyse, detect_intent
 from vnpolicy.answer.support import shipped_model
-from vnpolicy.eval.answers import AnswerReport, evaluate_answers
+from vnpolicy.eval.answers import AnswerReport, evaluate_answers, print_report
 from vnpolicy.eval.fit_support import fit
 from vnpolicy.eval.gold import DEV_SET, GoldQuestion, load_answer_set, load_gold
 from vnpolicy.index.glossary import translate_terms
@@ -55,6 +55,15 @@ def test_questions_the_corpus_cannot_answer_are_refused(report: AnswerReport) ->
 def test_every_quote_is_the_original_text_at_its_offsets(report: AnswerReport) -> None:
     assert report.quotes_checked > 300
     assert report.quotes_matching == report.quotes_checked
+
+
+def test_the_report_prints_the_fitted_clause_and_province_thresholds(report: AnswerReport) -> None:
+    lines: list[str] = []
+    print_report(report, lines.append)
+    model = shipped_model()
+    assert model.provinces is not None
+    assert f"lookup/vi {model.threshold('lookup', 'vi'):.2f}" in lines[0]
+    assert f"province aggregate/en {model.provinces.threshold('aggregate', 'en'):.2f}" in lines[0]
 
 
 def test_aggregate_answer_has_one_line_per_province_with_current_name(report: AnswerReport) -> None:

@@ -92,7 +92,11 @@ def evaluate_answers(service, questions: Sequence[GoldQuestion] | None = None) -
         outcomes[question.id] = Outcome(question, answer, {p.name for p in answer.provinces}, cited)
         checked, ok = quote_matches(service, answer)
         quotes, matching = quotes + checked, matching + ok
-    return AnswerReport(outcomes, quotes, matching, shipped_model().thresholds)
+    model = shipped_model()
+    provinces = model.provinces.thresholds if model.provinces else {}
+    return AnswerReport(
+        outcomes, quotes, matching, {**model.thresholds, **{f"province {k}": v for k, v in provinces.items()}}
+    )
 
 
 def print_report(report: AnswerReport, out: Callable[[str], None] = print) -> None:

@@ -255,6 +255,12 @@ def _candidates(exclude: frozenset[str] = frozenset()) -> _Candidates:
     return _Candidates(load_model(exclude))
 
 
+def load_restorer() -> None:
+    """Load the syllable model now (about a second), so that the first question typed without diacritics,
+    which is searched by its restored reading, does not wait for it."""
+    _candidates()
+
+
 # --- decoding ------------------------------------------------------------------------------------------
 
 _TOKEN = re.compile(r"\S+")
