@@ -561,6 +561,7 @@ def is_accented_text(text: str) -> bool:
     return assess(text).state == "accented"
 
 
+@lru_cache(maxsize=65536)  # every index rebuild asks again for each restored clause, unchanged since ingestion
 def is_fully_read(reading: str) -> bool:
     """Whether a restored reading is Vietnamese throughout: no more words that no syllable spells
     ("TÔ CHLTC THlTC HIẾN") than OCR damage is detected by."""
