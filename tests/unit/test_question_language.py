@@ -47,3 +47,9 @@ def test_a_vietnamese_question_typed_without_diacritics_is_searched_by_its_resto
 def test_a_question_typed_with_diacritics_or_in_english_is_searched_as_typed(text: str) -> None:
     query = parse_query(text)
     assert not query.restored and query.search_text.startswith(text)
+
+
+def test_a_long_text_without_diacritics_is_searched_as_typed() -> None:
+    text = " ".join(["tinh nao dau tu nha o xa hoi"] * 60)  # 420 words: a pasted page, not a question
+    query = parse_query(text)
+    assert not query.restored and query.search_text == text

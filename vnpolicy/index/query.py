@@ -16,6 +16,8 @@ from vnpolicy.ingest.gazetteer import LOCALITIES, locality_spellings, province_s
 from vnpolicy.ingest.normalize import folded_form, has_diacritics
 from vnpolicy.ingest.restore import OCR, restore_text
 
+MAX_RESTORED_WORDS = 64  # a longer query without diacritics is searched as typed
+
 
 @dataclass(frozen=True)
 class Query:
@@ -64,12 +66,13 @@ def parse_query(text: str) -> Query:
     # the gold clause's dense rank went from 11, 451, 41, 98 to 1, 31, 25, 4).
     search_text = " ".join([text, *translate_terms(text)]) if english else text
     # Typed without diacritics, a Vietnamese question embeds far from the accented clauses that answer it (as
-    # unaccented clauses do, see retriever.LEGS) and word segmentation cannot group its syllables. Its
-    # restored reading (ingest.restore, about 9 ms), right for most syllables, is searched as if typed so:
-    # BM25's folded field still matches every typed word where a guessed accent is wrong. On the tuning
+    # unaccented clauses do, see retriever.LEGS) and word segmentation cannot group its syllables. Its restored
+    # reading (ingest.restore: about 9 ms for a question), right for most syllables, is searched as if typed
+    # so; BM25's folded field still matches every typed word where a guessed accent is wrong. On the tuning
     # half's out-of-fold answers: questions without diacritics answered right 30 → 33 of 44, all 150 → 155 of 200.
     accented = has_diacritics(text)
-    restored = not english and not accented
+    # A question, not a pasted page: restoring the longest query allowed (2,000 characters) takes up to 0.4 s.
+    restored = not english and not accented and len(folded.split()) <= MAX_RESTORED_WORDS
     if restored:
         search_text = restore_text(text, OCR).text
     return Query(

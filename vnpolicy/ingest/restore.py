@@ -256,9 +256,9 @@ def _candidates(exclude: frozenset[str] = frozenset()) -> _Candidates:
 
 
 def load_restorer() -> None:
-    """Load the syllable model now (about a second), so that the first question typed without diacritics,
-    which is searched by its restored reading, does not wait for it."""
-    _candidates()
+    """Load the syllable model and the place names now (about a second), so that the first question typed
+    without diacritics, which is searched by its restored reading, does not wait for them."""
+    restore_text("Tinh uy Kon Tum", OCR)
 
 
 # --- decoding ------------------------------------------------------------------------------------------
