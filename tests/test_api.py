@@ -615,6 +615,18 @@ def test_ask_stream_sends_citations_first_then_the_text(client) -> None:
     assert {p["name"] for p in events[0][1]["provinces"]} == {"Kiên Giang", "Kon Tum", "Tuyên Quang"}
 
 
+def test_a_question_typed_without_diacritics_says_how_it_was_read(client) -> None:
+    question = {"question": "tinh nao co ke hoach xay dung nha o xa hoi"}
+    answer = client.post("/api/ask", json=question).json()
+    assert answer["read_as"] == "tỉnh nào có kế hoạch xây dựng nhà ở xã hội"
+    assert {p["name"] for p in answer["provinces"]} == {"Tuyên Quang", "Trà Vinh"}
+    with client.stream("POST", "/api/ask/stream", json=question) as response:
+        meta = read_events(response)[0]
+    assert meta == ("meta", {**meta[1], "read_as": answer["read_as"]})
+    accented = client.post("/api/ask", json={"question": "Tỉnh nào có kế hoạch xây dựng nhà ở xã hội?"}).json()
+    assert accented["read_as"] is None and accented["provinces"] == answer["provinces"]
+
+
 def test_ask_says_plainly_when_nothing_supports_the_question(client) -> None:
     answer = client.post("/api/ask", json={"question": "Tỉnh nào xây dựng nhà máy điện hạt nhân?"}).json()
     assert answer["supported"] is False and answer["provinces"] == []

@@ -467,6 +467,7 @@ def test_question_without_diacritics_on_a_phone(open_page, ui_server):
     p = page.page
     turn = page.ask("du an dien gio ngoai khoi")
     assert turn.get_attribute("data-state") == "done", turn.inner_text()
+    expect(p.locator(".msg.user .question-reading").last).to_have_text("Đọc là: dự án điện gió ngoài khơi")
     assert turn.locator(".answer-text button.cite-ref").count() >= 1
     assert turn.locator(".citation-card:not(.related)").count() >= 1
     expect(turn).to_contain_text("điện gió ngoài khơi")

@@ -65,6 +65,9 @@ class Answer:
     filters: dict = field(default_factory=dict)
     provinces_checked: int = 0  # indexed provinces whose clauses were searched and weighed
     unindexed_provinces: list[str] = field(default_factory=list)  # named in the question, no document indexed
+    # How a question typed without diacritics was read (its restored reading, which was searched), so that a
+    # reader sees a misread word ("du an" read as "đủ ăn") instead of wondering why the answer is off.
+    read_as: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -167,7 +170,12 @@ def _not_indexed_answer(question: Question, places: list[str], filters: SearchFi
     return Answer(
         question=question.text, answer=text, citations=[], provinces=[], intent=question.intent, supported=False,
         language=question.language, filters=_filter_dict(filters), unindexed_provinces=places,
+        read_as=_read_as(question),
     )
+
+
+def _read_as(question: Question) -> str | None:
+    return question.query.search_text if question.query.restored else None
 
 
 def _filter_dict(filters: SearchFilters) -> dict:
@@ -202,5 +210,5 @@ def answer_question(
     return Answer(
         question=analysed.text, answer=text, citations=citations, provinces=provinces, intent=analysed.intent,
         supported=bool(supported) and any(not c.related for c in citations), language=analysed.language,
-        filters=_filter_dict(filters), provinces_checked=checked,
+        filters=_filter_dict(filters), provinces_checked=checked, read_as=_read_as(analysed),
     )

@@ -167,6 +167,8 @@ def _filters(args: argparse.Namespace):
 
 
 def _print_answer(answer) -> None:
+    if answer.read_as:
+        print(f"(Đọc là: {answer.read_as})\n")
     print(answer.answer.rstrip())
     if answer.citations:
         print("\nNguồn:" if answer.language == "vi" else "\nSources:")

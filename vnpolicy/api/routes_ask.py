@@ -63,7 +63,7 @@ def stream_events(answer: Answer) -> Iterator[tuple[str, dict]]:
     """Server-sent events of an answer: its frame, then every citation, then the text, then done."""
     yield "meta", {
         "intent": answer.intent, "supported": answer.supported, "language": answer.language,
-        "provinces": [asdict(p) for p in answer.provinces],
+        "provinces": [asdict(p) for p in answer.provinces], "read_as": answer.read_as,
     }
     for citation in answer.citations:
         yield "citation", asdict(citation)

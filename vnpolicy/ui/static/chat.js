@@ -67,6 +67,12 @@ class Turn {
     conversationEl.scrollTop += this.userEl.getBoundingClientRect().top - conversationEl.getBoundingClientRect().top - padding();
   }
 
+  /** Under a question typed without diacritics, how it was read (what was searched). */
+  showReading(reading) {
+    if (typeof reading !== "string" || !reading || reading.toLowerCase() === this.question.toLowerCase()) return;
+    this.userEl.append(h("p", { class: "question-reading" }, `Đọc là: ${reading}`));
+  }
+
   get words() {
     return words(this.meta && this.meta.language);
   }
@@ -295,6 +301,7 @@ async function receive(turn, response) {
     const payload = parseJSON(data) || {};
     if (event === "meta") {
       turn.meta = payload;
+      turn.showReading(payload.read_as);
       if (typeof payload.supported === "boolean") turn.supported = payload.supported;
       turn.state = "streaming";
     } else if (event === "citation") {
