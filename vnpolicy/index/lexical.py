@@ -3,8 +3,8 @@
 A query typed with diacritics is scored on the exact field, with the folded field added at a lower
 weight, so exact-accent matches rank first; texts written without any diacritics (OCR output) cannot
 match accents, so for them the folded field counts as both. A query without diacritics is scored on
-the folded field alone (a Vietnamese question typed so is searched by its restored reading, see
-index/query.py, which is accented). BM25 is Robertson & Zaragoza's Okapi BM25 as implemented by bm25s ("lucene").
+the folded field alone (a Vietnamese question typed so is searched by its restored reading, which is
+accented: see index/query.py). BM25 is Robertson & Zaragoza's Okapi BM25 as implemented by bm25s ("lucene").
 """
 
 from __future__ import annotations

@@ -68,8 +68,8 @@ def parse_query(text: str) -> Query:
     # Typed without diacritics, a Vietnamese question embeds far from the accented clauses that answer it (as
     # unaccented clauses do, see retriever.LEGS) and word segmentation cannot group its syllables. Its restored
     # reading (ingest.restore: about 9 ms for a question), right for most syllables, is searched as if typed
-    # so; BM25's folded field still matches every typed word where a guessed accent is wrong. On the tuning
-    # half's out-of-fold answers: questions without diacritics answered right 30 → 33 of 44, all 150 → 155 of 200.
+    # so; BM25's folded field still matches every typed word where a guessed accent is wrong. Questions without
+    # diacritics answered right: 28 → 31 of 44 (nested cross-validation on the tuning half).
     accented = has_diacritics(text)
     # A question, not a pasted page: restoring the longest query allowed (2,000 characters) takes up to 0.4 s.
     restored = not english and not accented and len(folded.split()) <= MAX_RESTORED_WORDS
