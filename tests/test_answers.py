@@ -15,7 +15,7 @@ from vnpolicy.answer import answer_question
 from vnpolicy.answer.question import analyse, detect_intent
 from vnpolicy.answer.support import shipped_model
 from vnpolicy.eval.answers import AnswerReport, evaluate_answers, print_report
-from vnpolicy.eval.fit_support import fit
+from vnpolicy.eval.fit_support import examples, fit, nested_outcomes
 from vnpolicy.eval.gold import DEV_SET, GoldQuestion, load_answer_set, load_gold
 from vnpolicy.index.glossary import translate_terms
 from vnpolicy.index.models import SearchFilters
@@ -250,6 +250,13 @@ def test_no_test_half_question_influences_a_fitted_value(sample_service) -> None
     assert shipped["coef"] == pytest.approx(model.to_dict()["coef"], abs=1e-6)
     assert shipped["provinces"]["thresholds"] == model.to_dict()["provinces"]["thresholds"]
     assert shipped["provinces"]["coef"] == pytest.approx(model.to_dict()["provinces"]["coef"], abs=1e-6)
+
+
+def test_the_nested_estimate_judges_each_tuning_question_once_and_no_test_question(sample_service) -> None:
+    questions = load_answer_set()
+    judged = nested_outcomes(examples(sample_service, questions))
+    assert sorted(example.question.id for example, _ in judged) == sorted(q.id for q in questions if q.split == "tune")
+    assert 0 < sum(right for _, right in judged) < len(judged)
 
 
 def test_a_citation_of_ocr_text_carries_its_restored_reading_beside_the_verbatim_quote(sample_service) -> None:

@@ -1,6 +1,7 @@
 """Fit the support model on the TUNING half of the gold questions and write answer/support_model.json.
 
     python -m vnpolicy.eval.fit_support [--home DIR]
+    python -m vnpolicy.eval.fit_support --nested [--home DIR]   # judge a change on the tuning half; writes nothing
 
 Each question's candidate clauses (`evidence.gather`, per province) are labelled from the gold set: a
 clause containing a gold snippet supports its question; every clause of an unanswerable question, and
@@ -12,7 +13,8 @@ take, for each kind of question (aggregate or lookup, Vietnamese or English), th
 the best answers over its out-of-fold scores. The province model of aggregate questions
 (answer/provinces.py) is fitted on the provinces of the aggregate-intent questions, from their clauses'
 out-of-fold confidences, its threshold per language by cross-validation over the same folds. Test-half
-questions are dropped before anything is computed.
+questions are dropped before anything is computed. `--nested` prints how many tuning questions are
+answered right when the thresholds too are chosen without their fold (`nested_outcomes`).
 """
 
 from __future__ import annotations
@@ -187,33 +189,76 @@ def province_rows(example: Example) -> list[tuple[ProvinceEvidence, int | None]]
     return [(p, province_label(example.question, p.name)) for p in by_province(example.evidence)]
 
 
+@dataclass
+class ProvinceFolds:
+    """The provinces of the aggregate-intent examples, labelled, with confidences from province models
+    fitted on the other folds."""
+
+    examples: list[Example]
+    grouped: list[list[tuple[ProvinceEvidence, int | None]]]
+    confidence: dict[tuple[int, str], float]
+    position: dict[int, int]  # id of an example → its index
+
+    def rows(self, indices) -> list[tuple[dict[str, float], int]]:
+        return [(p.features, y) for i in indices for p, y in self.grouped[i] if y is not None]
+
+    def answer_at(self, example: Example, threshold: float) -> list[Evidence]:
+        """The best clause of each province accepted at `threshold`, as supporting_provinces answers."""
+        i = self.position[id(example)]
+        return [p.items[0] for p, _ in self.grouped[i] if self.confidence[(i, p.name)] >= threshold]
+
+
+def province_folds(scored: list[Example]) -> ProvinceFolds:
+    aggregate = [ex for ex in scored if ex.kind.startswith("aggregate")]
+    found = ProvinceFolds(
+        aggregate, [province_rows(ex) for ex in aggregate], {}, {id(ex): i for i, ex in enumerate(aggregate)}
+    )
+    for held_out in folds(aggregate):
+        training = found.rows(i for i in range(len(aggregate)) if i not in set(held_out))
+        model = _fit_rows(training, PROVINCE_FEATURES, None)
+        for i in held_out:
+            provinces = [p for p, _ in found.grouped[i]]
+            model.score(provinces)
+            found.confidence.update({(i, p.name): p.confidence for p in provinces})
+    return found
+
+
 def fit_province_model(scored: list[Example]) -> tuple[SupportModel, dict[str, float]]:
     """The province model for aggregate questions, fitted on the provinces of the aggregate-intent examples
     (their clauses scored out of fold); its threshold per language by cross-validation over the same folds."""
-    aggregate = [ex for ex in scored if ex.kind.startswith("aggregate")]
-    grouped = [province_rows(ex) for ex in aggregate]
+    provinces = province_folds(scored)
+    thresholds, objectives = {}, {}
+    for kind in sorted({ex.kind for ex in provinces.examples}):
+        members = [ex for ex in provinces.examples if ex.kind == kind]
+        thresholds[kind], objectives[kind] = _best_threshold(members, provinces.answer_at)
+    model = _fit_rows(provinces.rows(range(len(provinces.examples))), PROVINCE_FEATURES, thresholds)
+    return model, objectives
 
-    def rows(indices) -> list[tuple[dict[str, float], int]]:
-        return [(p.features, y) for i in indices for p, y in grouped[i] if y is not None]
 
-    confidence: dict[tuple[int, str], float] = {}
-    for held_out in folds(aggregate):
-        model = _fit_rows(rows(i for i in range(len(aggregate)) if i not in set(held_out)), PROVINCE_FEATURES, None)
-        for i in held_out:
-            provinces = [p for p, _ in grouped[i]]
-            model.score(provinces)
-            confidence.update({(i, p.name): p.confidence for p in provinces})
-    index = {id(ex): i for i, ex in enumerate(aggregate)}
+def nested_outcomes(items: list[Example]) -> list[tuple[Example, bool]]:
+    """Each tuning question with whether it is answered right when nothing it decides was fitted with it:
+    its clauses and provinces scored by models fitted on the other folds (as for the thresholds), and the
+    thresholds chosen on the other folds too. `fit`'s cv_objective scores the thresholds on the questions
+    they were chosen on; this does not, so it is the figure to judge a change by on the tuning half."""
+    scored = out_of_fold(items)
+    provinces = province_folds(scored)
 
     def answer_at(example: Example, threshold: float) -> list[Evidence]:
-        i = index[id(example)]
-        return [p.items[0] for p, _ in grouped[i] if confidence[(i, p.name)] >= threshold]
+        if example.kind.startswith("aggregate"):
+            return provinces.answer_at(example, threshold)
+        return supporting(example.evidence, threshold)
 
-    thresholds, objectives = {}, {}
-    for kind in sorted({ex.kind for ex in aggregate}):
-        members = [ex for ex in aggregate if ex.kind == kind]
-        thresholds[kind], objectives[kind] = _best_threshold(members, answer_at)
-    return _fit_rows(rows(range(len(aggregate))), PROVINCE_FEATURES, thresholds), objectives
+    judged = []
+    for held_out in folds(scored):
+        train = [ex for i, ex in enumerate(scored) if i not in set(held_out)]
+        thresholds = {
+            kind: _best_threshold([ex for ex in train if ex.kind == kind], answer_at)[0]
+            for kind in {ex.kind for ex in train}
+        }
+        for i in held_out:
+            example = scored[i]
+            judged.append((example, all(outcomes(example, answer_at(example, thresholds[example.kind])).values())))
+    return judged
 
 
 def fit(service, questions: Sequence[GoldQuestion]) -> tuple[SupportModel, dict]:
@@ -239,11 +284,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, help="data directory with the embedding model (default: VNPOLICY_HOME)")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--nested", action="store_true", help="print the nested cross-validation estimate only")
     args = parser.parse_args(argv)
     from vnpolicy.api.service import VnPolicy
 
     service = VnPolicy(args.home)
     service.ingest([SAMPLE])
+    if args.nested:
+        judged = nested_outcomes(examples(service, load_answer_set()))
+        for language in sorted({example.question.lang for example, _ in judged}):
+            right = [ok for example, ok in judged if example.question.lang == language]
+            print(f"{language or 'unmarked (dev, unanswerable.jsonl)':<36}{sum(right):>4} of {len(right)} right")
+        print(f"{'tuning half':<36}{sum(ok for _, ok in judged):>4} of {len(judged)} right")
+        return 0
     model, summary = fit(service, load_answer_set())
     args.out.write_text(json.dumps({"fitted_on": summary, "model": model.to_dict()}, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(summary), file=sys.stderr)
