@@ -277,6 +277,13 @@ def test_search_get_matches_post(client) -> None:
     assert len(client.get("/api/search", params={"q": "hạ tầng"}).json()["hits"]) == 10  # the default k
 
 
+def test_a_search_typed_without_diacritics_says_how_it_was_read(client, sample_service) -> None:
+    got = client.get("/api/search", params={"q": "ha tang giao thong", "k": 5}).json()
+    assert got["read_as"] == "hạ tầng giao thông"
+    accented = client.get("/api/search", params={"q": "hạ tầng giao thông", "k": 5}).json()
+    assert accented["read_as"] is None and got["hits"] == accented["hits"]
+
+
 @pytest.mark.parametrize(
     ("filters", "check"),
     [

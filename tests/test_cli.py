@@ -40,6 +40,12 @@ def test_an_unknown_province_exits_2_with_a_sentence_naming_the_known_ones(small
         assert "Traceback" not in result.stderr
 
 
+def test_a_search_typed_without_diacritics_prints_how_it_was_read(small_home: Path) -> None:
+    result = run_cli(small_home, "search", "cang hang khong mang den", "-k", "3")
+    assert result.returncode == 0 and result.stdout.startswith("(Đọc là: cảng hàng không măng đen)"), result.stdout
+    assert "Măng Đen" in result.stdout
+
+
 def test_an_empty_query_and_a_bad_k_exit_2(small_home: Path) -> None:
     assert run_cli(small_home, "search", "  ").returncode == 2
     result = run_cli(small_home, "search", "sân bay", "-k", "0")

@@ -170,12 +170,8 @@ def _not_indexed_answer(question: Question, places: list[str], filters: SearchFi
     return Answer(
         question=question.text, answer=text, citations=[], provinces=[], intent=question.intent, supported=False,
         language=question.language, filters=_filter_dict(filters), unindexed_provinces=places,
-        read_as=_read_as(question),
+        read_as=question.query.read_as,
     )
-
-
-def _read_as(question: Question) -> str | None:
-    return question.query.search_text if question.query.restored else None
 
 
 def _filter_dict(filters: SearchFilters) -> dict:
@@ -210,5 +206,5 @@ def answer_question(
     return Answer(
         question=analysed.text, answer=text, citations=citations, provinces=provinces, intent=analysed.intent,
         supported=bool(supported) and any(not c.related for c in citations), language=analysed.language,
-        filters=_filter_dict(filters), provinces_checked=checked, read_as=_read_as(analysed),
+        filters=_filter_dict(filters), provinces_checked=checked, read_as=analysed.query.read_as,
     )

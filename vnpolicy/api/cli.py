@@ -142,10 +142,13 @@ def cmd_clauses(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    hits = _service(args).search(args.query, k=args.k, filters=_filters(args))
+    service = _service(args)
+    hits = service.search(args.query, k=args.k, filters=_filters(args))
     if args.json:
         _print_json([hit.to_dict() for hit in hits])
         return 0
+    if read_as := service.read_as(args.query):
+        print(f"(Đọc là: {read_as})\n")
     if not hits:
         print("No matching clause.")
     for rank, hit in enumerate(hits, start=1):

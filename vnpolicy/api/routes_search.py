@@ -60,13 +60,15 @@ async def search(
     ],
 ) -> SearchResponse:
     """Hybrid (BM25 + dense) search over clauses; hits are best first, as `vnpolicy search --json` prints them."""
-    return SearchResponse(query=body.query, hits=await _search(request, body.query, body.k, body.filters))
+    hits = await _search(request, body.query, body.k, body.filters)
+    return SearchResponse(query=body.query, hits=hits, read_as=request.app.state.runtime.service.read_as(body.query))
 
 
 @router.get("", summary="Search clauses (query parameters)", responses=_ERRORS)
 async def search_get(request: Request, params: Annotated[SearchParams, Query()]) -> SearchResponse:
     """The same search as POST, for links and quick tries: `/api/search?q=điện gió ngoài khơi&province=Bến Tre`."""
-    return SearchResponse(query=params.q, hits=await _search(request, params.q, params.k, params))
+    hits = await _search(request, params.q, params.k, params)
+    return SearchResponse(query=params.q, hits=hits, read_as=request.app.state.runtime.service.read_as(params.q))
 
 
 def _attachment(query: str, extension: str) -> str:

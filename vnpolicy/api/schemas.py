@@ -106,6 +106,9 @@ class SearchResponse(BaseModel):
 
     query: str
     hits: list[Hit]
+    read_as: str | None = Field(
+        None, description="The restored reading a query typed without diacritics was searched by; null otherwise."
+    )
 
 
 class DocumentSummary(BaseModel):

@@ -23,6 +23,7 @@ from vnpolicy.api.validation import InvalidRequest, NotFound, check_filters, che
 from vnpolicy.index.embedding import load_embedder
 from vnpolicy.index.models import Hit, SearchFilters
 from vnpolicy.index.persist import IndexManager, IndexWriteError
+from vnpolicy.index.query import parse_query
 from vnpolicy.index.retriever import HybridRetriever
 from vnpolicy.ingest.isolated import parse_upload_isolated
 from vnpolicy.ingest.loaders import IngestError
@@ -242,6 +243,10 @@ class VnPolicy:
         """The k clauses that best match `query` and hold every filter, best first."""
         query, k = check_query(query), check_k(k)
         return self.retriever.search(query, k=k, filters=self._checked(filters))
+
+    def read_as(self, query: str) -> str | None:
+        """How `search` reads a query typed without diacritics (its restored reading), else None."""
+        return parse_query(check_query(query)).read_as
 
     def ask(self, question: str, filters: SearchFilters | None = None) -> Answer:
         """A grounded answer: the clauses that support the question, quoted verbatim with their sources."""

@@ -31,6 +31,11 @@ class Query:
     places: tuple[str, ...]  # pre-2025 provinces named, directly or by one of their towns, in order
 
     @property
+    def read_as(self) -> str | None:
+        """How a query typed without diacritics was read: its restored reading, which was searched; else None."""
+        return self.search_text if self.restored else None
+
+    @property
     def province(self) -> str | None:
         """The one province the query names, or None for none or several."""
         return self.places[0] if len(self.places) == 1 else None
