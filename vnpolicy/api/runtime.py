@@ -12,6 +12,7 @@ from fastapi import HTTPException
 from vnpolicy.api.service import VnPolicy
 from vnpolicy.index.models import Hit, SearchFilters
 from vnpolicy.index.retriever import HybridRetriever
+from vnpolicy.ingest.restore import load_restorer
 
 logger = logging.getLogger("vnpolicy.api")
 SEARCHES_IN_FLIGHT = 16
@@ -40,6 +41,10 @@ class Runtime:
     def load(self) -> None:
         try:
             self.service.load_model(self._doing)
+            # Here, not in load_model: every CLI command loads the model, and only a server's first question
+            # typed without diacritics would wait for the restorer.
+            self._doing("loading the accent restorer")
+            load_restorer()
             self._doing("loading the index")
             in_step = self.service.open()  # the last complete snapshot, repaired where damaged
         except Exception as error:

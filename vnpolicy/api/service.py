@@ -29,7 +29,6 @@ from vnpolicy.ingest.isolated import parse_upload_isolated
 from vnpolicy.ingest.loaders import IngestError
 from vnpolicy.ingest.models import Document
 from vnpolicy.ingest.pipeline import PARSER_VERSION, FileReport, parse_each
-from vnpolicy.ingest.restore import load_restorer
 from vnpolicy.ingest.store import Store, data_home, documents_after_put
 
 logger = logging.getLogger("vnpolicy")
@@ -68,9 +67,6 @@ class VnPolicy:
         """Load the embedding model now (building it on first use), telling `on_step` what it is doing."""
         if self._indexes is None:
             self._indexes = IndexManager(self.home, load_embedder(self.home, self._embedder_backend, on_step))
-            if on_step:
-                on_step("loading the accent restorer")
-            load_restorer()
 
     def open(self) -> bool:
         """Load the last complete index (repairing damaged files) if not loaded; True when it is in step
