@@ -133,7 +133,8 @@ async def _unexpected_error(_: Request, error: Exception) -> JSONResponse:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    threading.Thread(target=app.state.runtime.load, name="vnpolicy-index-load", daemon=True).start()
+    if not app.state.runtime.loaded:  # a replica loads before it is served
+        threading.Thread(target=app.state.runtime.load, name="vnpolicy-index-load", daemon=True).start()
     yield
 
 

@@ -105,13 +105,15 @@ class ReplicaService(VnPolicy):
 def replica_app() -> FastAPI:
     """The app of one replica, on $VNPOLICY_HOME (set by `serve`): uvicorn calls it in each worker."""
     service = ReplicaService()
+    app = create_app(service)
     try:
         # Loaded before this process accepts connections (uvicorn calls the factory first), so the other
         # replicas take the traffic meanwhile: a replica restarted after a crash never answers 503.
-        service.retriever  # noqa: B018 — the property loads the index
+        service.retriever  # noqa: B018 — the property loads the index, under the lock across replicas
     except Exception:
         logger.exception("loading the index failed; the app retries in the background and /health reports it")
-    app = create_app(service)
+    else:
+        app.state.runtime.load()  # the rest (the accent restorer) here too, so the app starts ready
 
     @app.middleware("http")
     async def name_the_replica(request: Request, call_next):
