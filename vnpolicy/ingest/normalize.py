@@ -98,6 +98,9 @@ _SYLLABLE = re.compile(
 )
 _MARKER_START = re.compile(r"\d{1,2}\.")
 _DOUBLED_JUNK = re.compile(r"([rftxXyFV79])\1")
+# Junk glued to a line start is a few characters ("xrrxxx"); trying cuts beyond this made a line of one
+# long token (a 6,000-digit number) cost seconds, as every cut rescans its prefix.
+_MAX_JUNK_PREFIX = 32
 
 
 def _is_junk(prefix: str) -> bool:
@@ -132,7 +135,7 @@ def strip_ocr_junk(line: str) -> str:
     token = run.group()
     if _MARKER_START.match(token):  # "1.Muc dich" is a numbered heading, not junk
         return line
-    for cut in range(1, len(token)):
+    for cut in range(1, min(len(token), _MAX_JUNK_PREFIX + 1)):
         if _is_junk(token[:cut]) and _starts_like_text(token[cut:]):
             return line[:indent] + body[cut:]
     symbol_positions = [i for i, ch in enumerate(token) if ch in _STRONG_JUNK_SYMBOLS]
