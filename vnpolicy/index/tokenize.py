@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import threading
 import unicodedata
 from collections.abc import Callable
@@ -33,6 +34,14 @@ _WORD_CHAR = re.compile(r"[^\W_]")
 _SYLLABLE_BREAK = re.compile(r"[\s_]+")
 _LOADING = threading.Lock()
 _loaded_word_tokenize: Callable[[str], list[str]] | None = None
+# underthesea's __init__ imports these pipelines when present and takes a failed import as "absent".
+# vnpolicy uses none of them, and the translate pipeline alone imports transformers: 3 s at the start
+# of every CLI command and server, for nothing.
+_UNUSED_UNDERTHESEA = (
+    "underthesea.pipeline.classification", "underthesea.pipeline.sentiment", "underthesea.pipeline.lang_detect",
+    "underthesea.pipeline.dependency_parse", "underthesea.pipeline.translate", "underthesea.agent",
+    "underthesea.address",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +76,25 @@ def _word_tokenize() -> Callable[[str], list[str]]:
     if _loaded_word_tokenize is None:
         with _LOADING:
             if _loaded_word_tokenize is None:
-                from underthesea import word_tokenize  # imported lazily: it costs a second
-
+                word_tokenize = _import_word_tokenize()
                 word_tokenize("khởi động")  # loads the model
                 _loaded_word_tokenize = word_tokenize
     return _loaded_word_tokenize
+
+
+def _import_word_tokenize() -> Callable[[str], list[str]]:
+    """underthesea's word_tokenize, imported with its unused pipelines declined (a None entry in
+    sys.modules makes their import fail); the entries are removed afterwards, so a later explicit
+    import of one of them still works."""
+    declined = [name for name in _UNUSED_UNDERTHESEA if name not in sys.modules]
+    sys.modules.update(dict.fromkeys(declined))
+    try:
+        from underthesea import word_tokenize
+    finally:
+        for name in declined:
+            if sys.modules.get(name, "") is None:
+                del sys.modules[name]
+    return word_tokenize
 
 
 def _segment(chunk: str) -> list[str]:
