@@ -83,6 +83,7 @@ _THIS_DOCUMENT = re.compile(
 )
 
 
+@lru_cache(maxsize=16384)  # asked of every clause at every write (see `index_digest`), folding it each time
 def names_its_document(text: str) -> bool:
     """Whether a clause speaks of "this resolution/decision/regulation/plan": it is then about the document
     its title names ("Nghị quyết này có hiệu lực từ ngày 10 tháng 12 năm 2025" answers when the resolution on
