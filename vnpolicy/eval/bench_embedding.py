@@ -45,10 +45,19 @@ def top_k_sets(passages: np.ndarray, queries: np.ndarray, k: int = 5) -> list[fr
 
 
 def top_k_agreement(passages_a: np.ndarray, queries_a: np.ndarray, passages_b: np.ndarray,
-                    queries_b: np.ndarray, k: int = 5) -> float:
-    """Share of queries whose top-k passages (by inner product) are the same set under a and b."""
-    same = [x == y for x, y in zip(top_k_sets(passages_a, queries_a, k), top_k_sets(passages_b, queries_b, k),
-                                   strict=True)]
+                    queries_b: np.ndarray, k: int = 5, tie: float = 0.0) -> float:
+    """Share of queries whose top-k passages (by inner product) are the same set under a and b.
+
+    With `tie` > 0 two sets also agree when every passage in one and not the other scores, under each
+    model, within `tie` of that model's k-th score: a near-tie that the number formats alone can swap.
+    """
+    scores_a, scores_b = queries_a @ passages_a.T, queries_b @ passages_b.T
+    same = []
+    for row_a, row_b, set_a, set_b in zip(scores_a, scores_b, top_k_sets(passages_a, queries_a, k),
+                                          top_k_sets(passages_b, queries_b, k), strict=True):
+        kth_a, kth_b = np.sort(row_a)[-k], np.sort(row_b)[-k]
+        swapped = set_a ^ set_b
+        same.append(all(kth_a - row_a[i] <= tie and kth_b - row_b[i] <= tie for i in swapped))
     return sum(same) / len(same)
 
 
