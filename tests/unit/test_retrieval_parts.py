@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -125,6 +129,20 @@ def test_both_tone_placements_and_no_diacritics_meet_on_the_folded_form() -> Non
 def test_the_tokenizer_is_total(text: str) -> None:
     tokens = tokenize(text)
     assert len(tokens.exact) == len(tokens.folded)
+
+
+def test_segmenting_imports_no_unused_underthesea_pipeline_and_leaves_them_importable() -> None:
+    # Run apart: this process may have imported transformers already (3 s at every CLI start when it did).
+    script = (
+        "import sys\n"
+        "from vnpolicy.index.tokenize import tokenize\n"
+        "assert 'phát_triển' in tokenize('phát triển hạ tầng').exact\n"
+        "assert 'transformers' not in sys.modules and 'underthesea.pipeline.translate' not in sys.modules\n"
+        "import underthesea.pipeline.sentiment\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert done.returncode == 0, done.stderr
 
 
 def _hit(start: int, end: int, text: str) -> Hit:
