@@ -39,8 +39,8 @@ def row_cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.einsum("ij,ij->i", a, b)
 
 
-def top_k_sets(passages: np.ndarray, queries: np.ndarray, k: int = 5) -> list[frozenset[int]]:
-    scores = queries @ passages.T
+def top_k_sets(scores: np.ndarray, k: int = 5) -> list[frozenset[int]]:
+    """Each query's k best passages, from its row of scores."""
     return [frozenset(np.argsort(-row, kind="stable")[:k].tolist()) for row in scores]
 
 
@@ -53,9 +53,9 @@ def top_k_agreement(passages_a: np.ndarray, queries_a: np.ndarray, passages_b: n
     """
     scores_a, scores_b = queries_a @ passages_a.T, queries_b @ passages_b.T
     same = []
-    for row_a, row_b, set_a, set_b in zip(scores_a, scores_b, top_k_sets(passages_a, queries_a, k),
-                                          top_k_sets(passages_b, queries_b, k), strict=True):
-        kth_a, kth_b = np.sort(row_a)[-k], np.sort(row_b)[-k]
+    for row_a, row_b, set_a, set_b in zip(scores_a, scores_b, top_k_sets(scores_a, k), top_k_sets(scores_b, k),
+                                          strict=True):
+        kth_a, kth_b = row_a[list(set_a)].min(), row_b[list(set_b)].min()
         swapped = set_a ^ set_b
         same.append(all(kth_a - row_a[i] <= tie and kth_b - row_b[i] <= tie for i in swapped))
     return sum(same) / len(same)
