@@ -284,3 +284,19 @@ def test_a_syllable_of_a_frame_compound_is_still_a_concept(sample_service) -> No
     assert question.intent == "aggregate" and "ke" in question.concepts
     english = analyse("Which localities are building riverbank erosion embankments?", sample_service.retriever)
     assert {"ke", "sat lo", "bo song"} <= set(english.concepts)
+
+
+def test_function_words_are_no_concepts_and_punctuation_ends_a_phrase(sample_service) -> None:
+    """"hoặc" (a conjunction where it stands, by underthesea's part-of-speech tagger) says nothing of the topic; a
+    comma separates two things asked about; "thoát" (drain) stays a concept typed without diacritics; "số" may
+    end a term ("chính quyền số") although as "number" it is in every other clause."""
+    asked = "Tỉnh nào nâng cấp cảng hàng không, sân bay hoặc bến cảng?"
+    question = analyse(asked, sample_service.retriever)
+    assert "hoac" not in question.concepts, question.concepts
+    assert {"cang hang khong", "san bay"} <= set(question.concepts)
+    assert "cang hang khong san bay" not in question.concepts
+    unaccented = analyse("tinh nao dau tu he thong thoat nuoc do thi", sample_service.retriever)
+    assert "thoat" in unaccented.concepts, unaccented.concepts
+    assert "chinh quyen so" in analyse("Tỉnh nào xây dựng chính quyền số?", sample_service.retriever).concepts
+    housing = analyse("tinh nao dau tu nha o xa hoi", sample_service.retriever).concepts
+    assert max(housing, key=housing.__getitem__) == "nha o xa hoi", housing

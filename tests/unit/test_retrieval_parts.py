@@ -14,7 +14,7 @@ from vnpolicy.index.dense import DenseIndex
 from vnpolicy.index.lexical import LexicalIndex
 from vnpolicy.index.models import Hit, SearchFilters
 from vnpolicy.index.retriever import LEGS, ClauseTable, HybridRetriever, reading, searchable
-from vnpolicy.index.tokenize import tokenize
+from vnpolicy.index.tokenize import function_words, tokenize
 from vnpolicy.ingest.normalize import has_diacritics
 from vnpolicy.ingest.pipeline import parse_text
 
@@ -135,14 +135,21 @@ def test_segmenting_imports_no_unused_underthesea_pipeline_and_leaves_them_impor
     # Run apart: this process may have imported transformers already (3 s at every CLI start when it did).
     script = (
         "import sys\n"
-        "from vnpolicy.index.tokenize import tokenize\n"
+        "from vnpolicy.index.tokenize import function_words, tokenize\n"
         "assert 'phát_triển' in tokenize('phát triển hạ tầng').exact\n"
+        "assert 'ở' in function_words('nhà ở xã hội')\n"
         "assert 'transformers' not in sys.modules and 'underthesea.pipeline.translate' not in sys.modules\n"
         "import underthesea.pipeline.sentiment\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "HF_HUB_OFFLINE": "1"})
     assert done.returncode == 0, done.stderr
+
+
+def test_function_words_are_read_where_they_stand() -> None:
+    words = function_words("Những tỉnh nào đầu tư nhà ở xã hội hoặc kết nối với cảng biển?")
+    assert {"những", "nào", "ở", "hoặc", "với"} <= words, words
+    assert not {"nhà", "xã_hội", "cảng", "cảng_biển", "đầu_tư"} & words, words
 
 
 def _hit(start: int, end: int, text: str) -> Hit:

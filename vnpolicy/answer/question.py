@@ -16,7 +16,7 @@ from vnpolicy.answer.spelling import corpus_spelling
 from vnpolicy.index.glossary import translate_terms
 from vnpolicy.index.query import Query, parse_query
 from vnpolicy.index.retriever import HybridRetriever
-from vnpolicy.index.tokenize import segment_words
+from vnpolicy.index.tokenize import function_words, segment_words
 from vnpolicy.ingest.gazetteer import provinces_of
 from vnpolicy.ingest.normalize import fold_diacritics
 
@@ -46,6 +46,9 @@ _FRAME_WORDS = frozenset(
     "ke_hoach cam_ket dia_phuong bao_nhieu nhu_the_nao hay nhu_nao "
     "tinh_thanh thanh_pho_nao muc_tieu chi_tieu dat".split()
 )
+# Punctuation that ends a phrase (not the dots and slashes inside "1.372" or "72-KL/TW").
+_PUNCTUATION = re.compile(r"[,;:.?!…]+(?=\s|$)|[()\[\]\"“”]")
+_BREAK = "|"  # stands for it among the segmented words
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
@@ -82,11 +85,14 @@ def detect_intent(query: Query) -> Intent:
 def analyse(text: str, retriever: HybridRetriever) -> Question:
     query = parse_query(text.strip())
     words = () if query.english else tuple(_question_words(query, retriever))
-    concepts = _english_concepts(query, retriever) if query.english else _vietnamese_concepts(words, retriever)
+    frame = _FRAME_WORDS | _function_words_in(query)
+    concepts = (
+        _english_concepts(query, retriever) if query.english else _vietnamese_concepts(words, frame, retriever)
+    )
     indexed = set(retriever.provinces())
     return Question(
         query=query, intent=detect_intent(query), words=words, years=tuple(_YEAR.findall(query.text)),
-        concepts=concepts, absent=tuple(_absent_words(query, words, concepts, retriever)),
+        concepts=concepts, absent=tuple(_absent_words(query, words, frame, concepts, retriever)),
         unindexed_places=tuple(place for place in query.places if not (provinces_of(place) | {place}) & indexed),
     )
 
@@ -95,22 +101,22 @@ def _phrase(word: str) -> str:
     return fold_diacritics(word).replace("_", " ")
 
 
+def _function_words_in(query: Query) -> frozenset[str]:
+    """The question's words (folded) that are function words where they stand, as it spells them or, typed
+    without diacritics, as its restored reading does: the tagger reads accented Vietnamese."""
+    return frozenset() if query.english else frozenset(map(fold_diacritics, function_words(query.search_text)))
+
+
 def _question_words(query: Query, retriever: HybridRetriever) -> list[str | None]:
-    """The question's words, folded, None where punctuation breaks it. Typed without diacritics,
-    underthesea cannot segment it, so its syllables are grouped greedily into the longest compounds
-    the corpus has ("nha may dien hat nhan" → nha_may, dien, hat_nhan). A long compound the corpus
-    never has (a segmentation slip such as "định_an_đón") counts as its syllables."""
-    segmented = [fold_diacritics(w) for w in segment_words(query.text)]
-    if not query.accented:
-        syllables = [s for w in segmented for s in w.split("_")]
-        segmented, position = [], 0
-        while position < len(syllables):
-            for size in range(min(4, len(syllables) - position), 0, -1):
-                candidate = "_".join(syllables[position : position + size])
-                if size == 1 or retriever.lexical.document_frequency(candidate):
-                    segmented.append(candidate)
-                    position += size
-                    break
+    """The question's words, folded, None where punctuation breaks it ("cảng hàng không, sân bay" is two
+    things, not the phrase "cảng hàng không sân bay"). Typed without diacritics, underthesea cannot segment
+    it, so its syllables are grouped greedily into the longest compounds the corpus has ("nha may dien hat
+    nhan" → nha_may, dien, hat_nhan). A long compound the corpus never has (a segmentation slip such as
+    "định_an_đón") counts as its syllables."""
+    segmented: list[str] = []
+    for part in _PUNCTUATION.split(query.text):
+        segmented += [_BREAK] if segmented else []
+        segmented += _segmented_part(part, query.accented, retriever)
     words: list[str | None] = []
     for word in segmented:
         if not re.search(r"\w", word):
@@ -122,6 +128,23 @@ def _question_words(query: Query, retriever: HybridRetriever) -> list[str | None
     return words
 
 
+def _segmented_part(text: str, accented: bool, retriever: HybridRetriever) -> list[str]:
+    """The folded words of a stretch of the question between punctuation marks."""
+    segmented = [fold_diacritics(w) for w in segment_words(text)]
+    if accented:
+        return segmented
+    syllables = [s for w in segmented for s in w.split("_")]
+    grouped, position = [], 0
+    while position < len(syllables):
+        for size in range(min(4, len(syllables) - position), 0, -1):
+            candidate = "_".join(syllables[position : position + size])
+            if size == 1 or retriever.lexical.document_frequency(candidate):
+                grouped.append(candidate)
+                position += size
+                break
+    return grouped
+
+
 def _english_concepts(query: Query, retriever: HybridRetriever) -> dict[str, float]:
     """An English question's concepts: the Vietnamese glossary terms it contains, each one phrase, and its
     numbers and codes. Without a glossary term the dense leg alone carries it across languages."""
@@ -131,13 +154,15 @@ def _english_concepts(query: Query, retriever: HybridRetriever) -> dict[str, flo
     return {w: _idf(retriever, w) for w in dict.fromkeys(words) if w not in _FRAME_WORDS}
 
 
-def _vietnamese_concepts(words: tuple[str | None, ...], retriever: HybridRetriever) -> dict[str, float]:
-    """Its content words; its multi-word terms (see `_terms`), each weighing as much as its words together,
-    so a clause with "cảng" here and "biển" there does not pass for "cảng biển"; and each remaining pair of
-    adjacent specific words as a phrase weighing as much as its two words (so "điện hạt nhân", which no
-    clause spells, asks for the phrase, not "điện" here and "hạt nhân" there; weighing only as much as its
-    commoner word, the phrase was outweighed by "hạt nhân" alone, which "đô thị hạt nhân" spells)."""
-    content = [w if w and w not in _FRAME_WORDS else None for w in words]
+def _vietnamese_concepts(
+    words: tuple[str | None, ...], frame: frozenset[str], retriever: HybridRetriever
+) -> dict[str, float]:
+    """Its content words (neither frame nor function words); its multi-word terms (see `_terms`), each weighing as
+    much as its words together, so a clause with "cảng" here and "biển" there does not pass for "cảng biển"; and
+    each remaining pair of adjacent specific words as a phrase weighing as much as its two words (so "điện hạt
+    nhân", which no clause spells, asks for the phrase, not "điện" here and "hạt nhân" there; weighing only as
+    much as its commoner word, the phrase was outweighed by "hạt nhân" alone, which "đô thị hạt nhân" spells)."""
+    content = [w if w and w not in frame else None for w in words]
     concepts = {_phrase(w): _idf(retriever, _phrase(w)) for w in content if w}
     in_terms: set[int] = set()
     for start, end in _terms(words, concepts, retriever):
@@ -155,10 +180,11 @@ def _vietnamese_concepts(words: tuple[str | None, ...], retriever: HybridRetriev
 def _terms(
     words: tuple[str | None, ...], concepts: dict[str, float], retriever: HybridRetriever
 ) -> list[tuple[int, int]]:
-    """The question's multi-word terms that word segmentation left in pieces ("cảng biển", "hydro xanh",
-    "nhà ở xã hội"), as (start, end) positions in `words`: runs of at most MAX_TERM_SYLLABLES syllables
-    with a one-syllable word among them, that some indexed clause spells, and that begin and end with
-    a content word no more common than EDGE_IDF allows. A frame word may sit inside ("ở"). Runs of whole
+    """The question's multi-word terms that word segmentation left in pieces ("cảng biển", "hydro xanh", "nhà ở xã
+    hội"), as (start, end) positions in `words`: runs of at most MAX_TERM_SYLLABLES syllables with a
+    one-syllable word among them, that some indexed clause spells, and that begin with a content word no more
+    common than EDGE_IDF allows. They may end with any word: the modifier follows its head, and "số" (digital)
+    of "chính quyền số" is as common as "số" (number). A frame word may sit inside ("ở"). Runs of whole
     compounds ("thủy lợi" + "ứng phó") are two concepts, not a term. Longest first, without overlaps."""
     corpus = corpus_spelling(retriever)
     taken: set[int] = set()
@@ -171,7 +197,7 @@ def _terms(
             syllables = [len(w.split("_")) for w in window]
             if sum(syllables) > MAX_TERM_SYLLABLES or min(syllables) > 1:
                 continue
-            if min(concepts.get(_phrase(w), 0.0) for w in (window[0], window[-1])) < EDGE_IDF:
+            if concepts.get(_phrase(window[0]), 0.0) < EDGE_IDF:
                 continue
             if corpus.spells(" ".join(_phrase(w) for w in window)):
                 found.append((start, start + size))
@@ -180,14 +206,15 @@ def _terms(
 
 
 def _absent_words(
-    query: Query, words: tuple[str | None, ...], concepts: dict[str, float], retriever: HybridRetriever
+    query: Query, words: tuple[str | None, ...], frame: frozenset[str], concepts: dict[str, float],
+    retriever: HybridRetriever,
 ) -> list[str]:
     """What the question asks about that the corpus does not have: a word of it (a syllable, or a
     compound such as "đường sắt") that no indexed clause contains or spells."""
     if query.english:
         candidates = [concept for concept in concepts if " " not in concept]
     else:
-        candidates = [_phrase(w) for w in words if w and w not in _FRAME_WORDS]
+        candidates = [_phrase(w) for w in words if w and w not in frame]
     corpus = corpus_spelling(retriever)
     return [
         word for word in dict.fromkeys(candidates)

@@ -9,6 +9,7 @@ diacritics — still meets the document on syllables. Tokens come in two forms: 
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import sys
@@ -33,7 +34,11 @@ _DIGITS = re.compile(r"\d+")
 _WORD_CHAR = re.compile(r"[^\W_]")
 _SYLLABLE_BREAK = re.compile(r"[\s_]+")
 _LOADING = threading.Lock()
-_loaded_word_tokenize: Callable[[str], list[str]] | None = None
+_LOADED: dict[str, Callable] = {}
+# Parts of speech (the VLSP 2013 tags of underthesea's tagger) that say nothing of a topic: pronouns
+# ("nào"), determiners ("những"), conjunctions ("hoặc"), prepositions ("với"), adverbs ("đã", "rất"),
+# particles and interjections.
+_FUNCTION_TAGS = frozenset({"P", "L", "C", "CC", "E", "R", "T", "I"})
 # underthesea's __init__ imports these pipelines when present and takes a failed import as "absent".
 # vnpolicy uses none of them, and the translate pipeline alone imports transformers: 3 s at the start
 # of every CLI command and server, for nothing.
@@ -69,42 +74,51 @@ def _protected_token(match: re.Match[str]) -> str:
     return re.sub(r"\s", "", match.group()).replace("–", "-").lower()
 
 
-def _word_tokenize() -> Callable[[str], list[str]]:
-    """underthesea's word_tokenize with its model loaded, once, under a lock: its own lazy loading
-    is not thread-safe (concurrent first searches on a new server met a half-loaded model)."""
-    global _loaded_word_tokenize
-    if _loaded_word_tokenize is None:
+def _underthesea(name: str) -> Callable:
+    """underthesea's `word_tokenize` or `pos_tag` with its model loaded, once, under a lock: its own lazy
+    loading is not thread-safe (concurrent first searches on a new server met a half-loaded model)."""
+    found = _LOADED.get(name)
+    if found is None:
         with _LOADING:
-            if _loaded_word_tokenize is None:
-                word_tokenize = _import_word_tokenize()
-                word_tokenize("khởi động")  # loads the model
-                _loaded_word_tokenize = word_tokenize
-    return _loaded_word_tokenize
+            found = _LOADED.get(name)
+            if found is None:
+                found = _import_underthesea(name)
+                found("khởi động")  # loads the model
+                _LOADED[name] = found
+    return found
 
 
-def _import_word_tokenize() -> Callable[[str], list[str]]:
-    """underthesea's word_tokenize, imported with its unused pipelines declined (a None entry in
+def _import_underthesea(name: str) -> Callable:
+    """One of underthesea's functions, imported with its unused pipelines declined (a None entry in
     sys.modules makes their import fail); the entries are removed afterwards, so a later explicit
     import of one of them still works."""
-    declined = [name for name in _UNUSED_UNDERTHESEA if name not in sys.modules]
+    declined = [module for module in _UNUSED_UNDERTHESEA if module not in sys.modules]
     sys.modules.update(dict.fromkeys(declined))
     try:
-        from underthesea import word_tokenize
+        return getattr(importlib.import_module("underthesea"), name)
     finally:
-        for name in declined:
-            if sys.modules.get(name, "") is None:
-                del sys.modules[name]
-    return word_tokenize
+        for module in declined:
+            if sys.modules.get(module, "") is None:
+                del sys.modules[module]
 
 
 def _segment(chunk: str) -> list[str]:
     words = []
-    for word in _word_tokenize()(chunk):
+    for word in _underthesea("word_tokenize")(chunk):
         # "_" joins a compound's syllables, so an underscore in the text separates them like a space.
         syllables = [s for s in _SYLLABLE_BREAK.split(word.lower()) if _WORD_CHAR.search(s)]
         if syllables:
             words.append("_".join(syllables))
     return words
+
+
+def function_words(text: str) -> frozenset[str]:
+    """The words of a text (search form, compounds joined by "_") that underthesea's part-of-speech tagger
+    reads as function words where they stand: "ở" of "nhà ở xã hội" is a preposition, "nhà" a noun."""
+    return frozenset(
+        "_".join(canonical_tones(to_nfc(word)).lower().split())
+        for word, tag in _underthesea("pos_tag")(text) if tag in _FUNCTION_TAGS
+    )
 
 
 def segment_words(text: str) -> list[str]:
