@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from vnpolicy.answer.question import Question, concept_coverage
 from vnpolicy.answer.spelling import spelled, with_heading
 from vnpolicy.index.models import Hit, SearchFilters
-from vnpolicy.index.retriever import HybridRetriever, names_its_document
+from vnpolicy.index.retriever import HybridRetriever
 
 CANDIDATES_PER_PROVINCE = {"aggregate": 5, "lookup": 8}
 
@@ -42,13 +42,11 @@ def effective_filters(question: Question, filters: SearchFilters | None) -> Sear
 
 
 def read_with_its_document(hit: Hit) -> str:
-    """What a clause says, with its nearest heading; a clause that speaks of "this resolution/decision/plan"
-    (see `names_its_document`) also with the document's type, number and title, which say which one it is."""
-    text = with_heading(hit.restored_text or hit.text, hit.trail)
-    if names_its_document(hit.restored_text or hit.text):
-        identity = " ".join(part for part in (hit.doc_type, hit.document_number, hit.document_title) if part)
-        return f"{text}\n{identity}"
-    return text
+    """What a clause says, with its nearest heading and its document's type, number and title: every clause
+    stands under them. Read so only when it speaks of "this plan" (`names_its_document`), "Các sở, ban, ngành
+    … phối hợp thực hiện Kế hoạch này" met a question naming the plan better than the clause answering it."""
+    identity = " ".join(part for part in (hit.doc_type, hit.document_number, hit.document_title) if part)
+    return f"{with_heading(hit.restored_text or hit.text, hit.trail)}\n{identity}"
 
 
 def gather(question: Question, retriever: HybridRetriever, filters: SearchFilters) -> list[Evidence]:
