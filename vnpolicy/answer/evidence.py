@@ -43,8 +43,8 @@ def effective_filters(question: Question, filters: SearchFilters | None) -> Sear
 
 def read_with_its_document(hit: Hit) -> str:
     """What a clause says, with its nearest heading and its document's type, number and title: every clause
-    stands under them. Read so only when it speaks of "this plan" (`names_its_document`), "Các sở, ban, ngành
-    … phối hợp thực hiện Kế hoạch này" met a question naming the plan better than the clause answering it."""
+    stands under them. (When only a clause speaking of "this plan" was read so, "Các sở, ban, ngành … phối
+    hợp thực hiện Kế hoạch này" met a question naming the plan better than the clause answering it.)"""
     identity = " ".join(part for part in (hit.doc_type, hit.document_number, hit.document_title) if part)
     return f"{with_heading(hit.restored_text or hit.text, hit.trail)}\n{identity}"
 
