@@ -300,3 +300,11 @@ def test_function_words_are_no_concepts_and_punctuation_ends_a_phrase(sample_ser
     assert "chinh quyen so" in analyse("Tỉnh nào xây dựng chính quyền số?", sample_service.retriever).concepts
     housing = analyse("tinh nao dau tu nha o xa hoi", sample_service.retriever).concepts
     assert max(housing, key=housing.__getitem__) == "nha o xa hoi", housing
+
+
+def test_a_lookup_naming_a_document_by_its_number_is_searched_within_it(sample_service) -> None:
+    answer = answer_question(sample_service, "Kế hoạch 182 đặt mục tiêu gì về giao thông?")
+    documents = sample_service.retriever.table.documents.values()
+    named = next(document.id for document in documents if document.meta.number.value == "182-KH/TU")
+    assert answer.filters == {"document_id": named}
+    assert answer.supported and {citation.document_id for citation in answer.citations} == {named}

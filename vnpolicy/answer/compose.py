@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Literal
 
-from vnpolicy.answer.evidence import Evidence, effective_filters, gather
+from vnpolicy.answer.evidence import Evidence, effective_filters, gather, list_items
 from vnpolicy.answer.question import Intent, Question, analyse
 from vnpolicy.answer.quotes import best_quote_span, display_span, verified
 from vnpolicy.answer.sources import answer_figures, province_label, source_line
@@ -75,8 +75,10 @@ class Answer:
 
 def compose(
     question: Question, supported: list[Evidence], related: list[Evidence], texts: dict[str, str],
-    provinces_checked: int,
+    provinces_checked: int, items_of: dict[str, list[Evidence]] | None = None,
 ) -> tuple[str, list[Citation], list[ProvinceAnswer]]:
+    """The answer's text, citations and provinces; a lookup's clause that introduces a list is followed by
+    the list's items (`items_of`, see `evidence.list_items`)."""
     citations: list[Citation] = []
     language = question.language
 
@@ -145,9 +147,10 @@ def compose(
 
     lines = ["According to the documents:" if english else "Theo các văn bản đã nạp:"]
     for item in supported[:MAX_LOOKUP_CLAUSES]:
-        citation = cite(item)
-        if citation:
-            lines.append(f"- {citation.source_line}: “{citation.quote_display}” [{citation.n}]")
+        for shown in [item, *(items_of or {}).get(item.hit.clause_id, [])]:
+            citation = cite(shown)
+            if citation:
+                lines.append(f"- {citation.source_line}: “{citation.quote_display}” [{citation.n}]")
     name = supported[0].hit.province
     if name:
         current = supported[0].hit.province_current
@@ -196,13 +199,14 @@ def answer_question(
         else supporting(evidence, model.threshold(analysed.intent, analysed.language))
     )
     related = sorted(evidence, key=lambda item: -item.confidence)[:MAX_RELATED] if not supported else []
+    items_of = list_items(supported[:MAX_LOOKUP_CLAUSES], retriever.table) if analysed.intent == "lookup" else {}
     texts = {
         doc_id: doc.text
         for doc_id in {item.hit.document_id for item in supported + related}
         if (doc := service.store.document(doc_id, with_clauses=False)) is not None
     }
     checked = len({item.hit.province for item in evidence})
-    text, citations, provinces = compose(analysed, supported, related, texts, checked)
+    text, citations, provinces = compose(analysed, supported, related, texts, checked, items_of)
     return Answer(
         question=analysed.text, answer=text, citations=citations, provinces=provinces, intent=analysed.intent,
         supported=bool(supported) and any(not c.related for c in citations), language=analysed.language,

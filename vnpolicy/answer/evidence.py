@@ -15,9 +15,11 @@ from dataclasses import asdict, dataclass
 from vnpolicy.answer.question import Question, concept_coverage
 from vnpolicy.answer.spelling import spelled, with_heading
 from vnpolicy.index.models import Hit, SearchFilters
-from vnpolicy.index.retriever import HybridRetriever
+from vnpolicy.index.retriever import ClauseTable, HybridRetriever
+from vnpolicy.ingest.models import PATH_SEPARATOR
 
 CANDIDATES_PER_PROVINCE = {"aggregate": 5, "lookup": 8}
+MAX_LIST_ITEMS = 6
 
 FEATURES = (
     "dense_cosine", "dense_z", "dense_gap", "dense_rank_log", "exact_bm25", "folded_bm25", "lexical_rank_log",
@@ -34,9 +36,14 @@ class Evidence:
 
 
 def effective_filters(question: Question, filters: SearchFilters | None) -> SearchFilters:
-    """The filters given, and for a lookup naming one province (or one of its towns), that province."""
+    """The filters given, and for a lookup naming one document by its number, that document; else for a
+    lookup naming one province (or one of its towns), that province."""
     filters = filters or SearchFilters()
-    if not filters.province and question.intent == "lookup" and question.query.province:
+    if question.intent != "lookup" or filters.document_id or filters.province:
+        return filters
+    if len(question.documents) == 1:
+        return SearchFilters(**{**asdict(filters), "document_id": question.documents[0]})
+    if question.query.province:
         return SearchFilters(**{**asdict(filters), "province": question.query.province})
     return filters
 
@@ -97,3 +104,25 @@ def gather(question: Question, retriever: HybridRetriever, filters: SearchFilter
         for item in evidence:
             item.features[gap] = item.features[name] - best_value
     return evidence
+
+
+def list_items(supported: list[Evidence], table: ClauseTable) -> dict[str, list[Evidence]]:
+    """For each clause that introduces a list ("Thành lập mới khoảng trên 500ha các khu, cụm công nghiệp,
+    trong đó:"), by its id, the list's items: the clauses after it in its document, at or under its path (up
+    to MAX_LIST_ITEMS), that are not cited already. Quoted alone, such a clause says how much but not which."""
+    shown = {item.hit.clause_id for item in supported}
+    found: dict[str, list[Evidence]] = {}
+    for item in supported:
+        if not (item.hit.restored_text or item.hit.text).rstrip().endswith(":"):
+            continue
+        row = table.row_of[item.hit.clause_id]
+        for following in range(row + 1, min(row + 1 + MAX_LIST_ITEMS, len(table))):
+            clause = table.clauses[following]
+            under = clause.path == item.hit.path or clause.path.startswith(item.hit.path + PATH_SEPARATOR)
+            if clause.document_id != item.hit.document_id or not under:
+                break
+            if clause.id not in shown:
+                shown.add(clause.id)
+                hit = table.hit(following, item.hit.score, {})
+                found.setdefault(item.hit.clause_id, []).append(Evidence(hit, {}, item.confidence))
+    return found

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from vnpolicy.answer.documents import named_documents
 from vnpolicy.answer.spelling import corpus_spelling
 from vnpolicy.index.glossary import translate_terms
 from vnpolicy.index.query import Query, parse_query
@@ -61,6 +62,7 @@ class Question:
     concepts: dict[str, float] = field(hash=False)  # folded phrase → weight (IDF)
     absent: tuple[str, ...]  # words it asks about that no indexed clause has
     unindexed_places: tuple[str, ...]  # provinces it names of which no document is indexed
+    documents: tuple[str, ...]  # ids of the indexed documents it names by number (see documents.py)
 
     @property
     def text(self) -> str:
@@ -94,6 +96,7 @@ def analyse(text: str, retriever: HybridRetriever) -> Question:
         query=query, intent=detect_intent(query), words=words, years=tuple(_YEAR.findall(query.text)),
         concepts=concepts, absent=tuple(_absent_words(query, words, frame, concepts, retriever)),
         unindexed_places=tuple(place for place in query.places if not (provinces_of(place) | {place}) & indexed),
+        documents=tuple(named_documents(query.text, retriever.table.documents.values())),
     )
 
 

@@ -1,0 +1,92 @@
+"""A question naming a document by its number, and a cited clause that introduces a list: both over real
+parsed documents (their text written here in a real layout), no model needed."""
+
+from __future__ import annotations
+
+from vnpolicy.answer.documents import named_documents
+from vnpolicy.answer.evidence import Evidence, list_items
+from vnpolicy.index.retriever import ClauseTable
+from vnpolicy.ingest.pipeline import parse_text
+
+RESOLUTION = """TỈNH ỦY LÀO CAI
+Số 34-NQ/TU
+ĐẢNG CỘNG SẢN VIỆT NAM
+Lào Cai, ngày 27 tháng 12 năm 2025
+
+NGHỊ QUYẾT
+CỦA BAN THƯỜNG VỤ TỈNH ỦY
+về phát triển các khu công nghiệp, cụm công nghiệp
+
+I. MỤC TIÊU
+
+1. Mục tiêu cụ thể đến năm 2030
+
+(1) Tập trung phát triển bền vững 06 khu công nghiệp và 20 cụm công nghiệp đang hoạt động.
+
+(2) Thành lập mới khoảng trên 500ha các khu, cụm công nghiệp, trong đó:
+
++ Thành lập mới ít nhất 02 khu công nghiệp (Bản Qua, Võ Lao).
+
++ Thành lập mới ít nhất 05 cụm công nghiệp (Bảo Minh, Bảo Hưng 2).
+
+(3) Hoàn thành di dời 01 khu công nghiệp do nằm trong dự án đường sắt.
+"""
+
+PLAN = """ỦY BAN NHÂN DÂN
+TỈNH LÀO CAI
+Số: 134/KH-UBND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Lào Cai, ngày 26 tháng 3 năm 2026
+
+KẾ HOẠCH
+Thực hiện Nghị quyết số 34-NQ/TU của Tỉnh ủy Lào Cai
+
+I. MỤC ĐÍCH
+
+1. Cụ thể hóa Nghị quyết số 34-NQ/TU ngày 27 tháng 12 năm 2025.
+"""
+
+HANOI = """HỘI ĐỒNG NHÂN DÂN
+THÀNH PHỐ HÀ NỘI
+Số: 57/2025/NQ-HĐND
+Hà Nội, ngày 26 tháng 11 năm 2025
+
+NGHỊ QUYẾT
+QUY ĐỊNH THỰC HIỆN VÙNG PHÁT THẢI THẤP
+
+Điều 1. Phạm vi điều chỉnh
+
+Nghị quyết này quy định vùng phát thải thấp.
+"""
+
+
+def _documents():
+    return [parse_text(RESOLUTION, "nq.txt"), parse_text(PLAN, "kh.txt"), parse_text(HANOI, "hn.txt")]
+
+
+def test_a_question_names_a_document_by_its_code_or_its_type_and_number() -> None:
+    documents = _documents()
+    number = {document.id: document.meta.number.value for document in documents}
+
+    def named(question: str) -> list[str | None]:
+        return [number[found] for found in named_documents(question, documents)]
+
+    assert named("nq 34 lao cai nam 2026 thanh lap moi nhung cum cong nghiep nao") == ["34-NQ/TU"]
+    assert named("Kế hoạch số 134/KH-UBND giao ai theo dõi?") == ["134/KH-UBND"]
+    assert named("theo 134/kh-ubnd") == ["134/KH-UBND"]  # a code typed in lower case
+    assert named("What does Resolution 57 of Hanoi ban?") == ["57/2025/NQ-HĐND"]
+    # The Politburo's 57-NQ/TW is not Hà Nội's 57/2025/NQ-HĐND; a five-year plan is no plan number 5.
+    assert named("Phát triển hạ tầng số theo Nghị quyết 57-NQ/TW") == []
+    assert named("Kế hoạch 5 năm của Lào Cai có gì?") == []
+    assert named("Kế hoạch 34") == []  # 34 is a resolution's number
+
+
+def test_a_clause_introducing_a_list_brings_the_list_items() -> None:
+    table = ClauseTable(_documents())
+    lead = next(row for row, clause in enumerate(table.clauses) if clause.text.rstrip().endswith("trong đó:"))
+    items = list_items([Evidence(table.hit(lead, 1.0, {}), {}, 0.9)], table)
+    texts = [item.hit.text for item in items[table.clauses[lead].id]]
+    assert [text[:25] for text in texts] == ["+ Thành lập mới ít nhất 0"] * 2, texts
+    assert "Bảo Minh" in texts[1] and all(item.confidence == 0.9 for item in items[table.clauses[lead].id])
+    last = next(row for row, clause in enumerate(table.clauses) if clause.text.startswith("(3)"))
+    assert list_items([Evidence(table.hit(last, 1.0, {}), {}, 0.9)], table) == {}  # no colon, no list
