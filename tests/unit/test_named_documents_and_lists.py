@@ -81,6 +81,24 @@ def test_a_question_names_a_document_by_its_code_or_its_type_and_number() -> Non
     assert named("Kế hoạch 34") == []  # 34 is a resolution's number
 
 
+def test_a_question_about_one_province_names_its_one_document_of_a_type() -> None:
+    documents = _documents()
+    number = {document.id: document.meta.number.value for document in documents}
+
+    def named(question: str, province: str) -> list[str | None]:
+        return [number[found] for found in named_documents(question, documents, province)]
+
+    assert named("How many parks are in operation, per the December 2025 Party resolution?", "Lào Cai") == [
+        "34-NQ/TU"
+    ]
+    assert named("How much capital does Lào Cai's 2026 industrial park plan earmark?", "Lào Cai") == ["134/KH-UBND"]
+    assert named("Theo kế hoạch của Lào Cai, ai theo dõi?", "Lào Cai") == ["134/KH-UBND"]
+    # "plan to", "có kế hoạch" are no document; a type word beside a code of a document not indexed is that one.
+    assert named("Does Lao Cai plan to build new parks?", "Lào Cai") == []
+    assert named("Lào Cai có kế hoạch xây dựng khu công nghiệp nào?", "Lào Cai") == []
+    assert named("Hà Nội thực hiện Nghị quyết 57-NQ/TW thế nào?", "Hà Nội") == []
+
+
 def test_a_clause_introducing_a_list_brings_the_list_items() -> None:
     table = ClauseTable(_documents())
     lead = next(row for row, clause in enumerate(table.clauses) if clause.text.rstrip().endswith("trong đó:"))

@@ -1,11 +1,14 @@
-"""The documents a question names by their number: "Nghị quyết 34", "nq 34", "Kế hoạch số 134/KH-UBND",
-"Decision 223". A lookup naming one indexed document is searched within it (`evidence.effective_filters`)."""
+"""The documents a question names: by their number ("Nghị quyết 34", "nq 34", "Kế hoạch số 134/KH-UBND",
+"Decision 223"), or by their type and province ("Lào Cai's industrial park plan", "theo Nghị quyết của
+Tỉnh ủy Lào Cai") when the province has one indexed document of that type. A lookup naming one indexed
+document is searched within it (`evidence.effective_filters`)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 
+from vnpolicy.ingest.gazetteer import provinces_of
 from vnpolicy.ingest.metadata import CODE, normalise_code
 from vnpolicy.ingest.models import Document
 from vnpolicy.ingest.normalize import folded_form
@@ -24,12 +27,41 @@ _TYPE_AND_NUMBER = re.compile(
     rf"\b({'|'.join(_TYPE_WORDS)})\.?\s+(?:so\s+|no\.?\s*|number\s+)?(\d{{1,5}})\b(?!\s+(?:nam|years?)\b)"
 )
 _LEADING_NUMBER = re.compile(r"\d+")
+# A type word used as the name of a document (folded): "nghị quyết", "resolution" always; "kế hoạch",
+# "quyết định", "chương trình" (also "to plan", "to decide", any programme) after "theo", "trong", "tại",
+# "của" or before "này", "số", "của"; "plan" after "the", "its" or a possessive, and not "plan to".
+_NAMING_TYPE = re.compile(
+    r"\b(nghi quyet|resolution|decision|directive|programme|program)\b"
+    r"|\b(?:theo|trong|tai|cua)\s+(ke hoach|quyet dinh|chuong trinh)\b"
+    r"|\b(ke hoach|quyet dinh|chuong trinh)\s+(?:nay|so|cua)\b"
+    r"|(?:\bthe|\bits|'s)\s+(?:[\w-]+\s+){0,6}?(plan)\b(?!\s+to\b)"
+)
 
 
-def named_documents(text: str, documents: Iterable[Document]) -> list[str]:
+def named_documents(text: str, documents: Iterable[Document], province: str | None = None) -> list[str]:
     """Ids of the documents the text names: by a full code ("134/KH-UBND", "34-nq/tu"), or by a type word
     and the number its code begins with ("Nghị quyết 34", "nq 34", "plan 134"). A full code names only the
-    document with that code: "Nghị quyết 57-NQ/TW" (the Politburo's) is not Hà Nội's 57/2025/NQ-HĐND."""
+    document with that code: "Nghị quyết 57-NQ/TW" (the Politburo's) is not Hà Nội's 57/2025/NQ-HĐND.
+    Naming none by number, a text about one `province` names its one document of a type it names."""
+    documents = list(documents)
+    by_number = _named_by_number(text, documents)
+    return by_number or (_named_by_type(text, documents, province) if province else [])
+
+
+def _named_by_type(text: str, documents: list[Document], province: str) -> list[str]:
+    if CODE.search(text.upper()):
+        return []  # its type words go with the codes it cites, of documents not indexed
+    names = provinces_of(province) | {province}
+    named_types = (next(word for word in match.groups() if word) for match in _NAMING_TYPE.finditer(folded_form(text)))
+    kinds = {_TYPE_WORDS[word] for word in named_types}
+    found = []
+    for kind in kinds:
+        of_kind = [d.id for d in documents if d.meta.province.value in names and d.meta.doc_type.value == kind]
+        found += of_kind if len(of_kind) == 1 else []
+    return found
+
+
+def _named_by_number(text: str, documents: list[Document]) -> list[str]:
     documents = [d for d in documents if d.meta.number.value]
     by_code = {d.meta.number.value.upper(): d.id for d in documents}
     typed = text.upper()  # a code typed in lower case is still a code

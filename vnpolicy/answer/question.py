@@ -96,7 +96,7 @@ def analyse(text: str, retriever: HybridRetriever) -> Question:
         query=query, intent=detect_intent(query), words=words, years=tuple(_YEAR.findall(query.text)),
         concepts=concepts, absent=tuple(_absent_words(query, words, frame, concepts, retriever)),
         unindexed_places=tuple(place for place in query.places if not (provinces_of(place) | {place}) & indexed),
-        documents=tuple(named_documents(query.text, retriever.table.documents.values())),
+        documents=tuple(named_documents(query.text, retriever.table.documents.values(), query.province)),
     )
 
 
