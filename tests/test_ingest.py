@@ -255,6 +255,27 @@ def test_sidecar_overrides_fields(tmp_path) -> None:
     assert meta.province.value == "Bến Tre" and meta.province.source == "text"
 
 
+@pytest.mark.parametrize(
+    ("sidecar", "says"),
+    [
+        ({"date": 5, "number": ["99"]}, "date must be a string or null; number must be a string or null"),
+        ({"date": "hôm qua"}, "date must be a date written yyyy-mm-dd, not 'hôm qua'"),
+        ({"cites": "72-KL/TW"}, "cites must be a list of document codes"),
+        ({"numbr": "99-KH/TU"}, "has unknown field(s) numbr"),
+    ],
+)
+def test_a_sidecar_value_that_cannot_stand_for_its_field_is_refused_with_a_sentence(
+    tmp_path, sidecar: dict, says: str
+) -> None:
+    store = Store.open(tmp_path / "home")
+    plan = tmp_path / "plan.txt"
+    plan.write_text(sample_file("000").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "plan.txt.meta.json").write_text(json.dumps(sidecar), encoding="utf-8")
+    [report] = ingest_paths([plan], store)
+    assert report.status == "failed" and says in report.error, report.error
+    assert store.counts()[0] == 0
+
+
 def _bad_inputs(tmp_path):
     bad = tmp_path / "bad"
     bad.mkdir()

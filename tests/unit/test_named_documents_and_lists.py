@@ -79,6 +79,9 @@ def test_a_question_names_a_document_by_its_code_or_its_type_and_number() -> Non
     assert named("Phát triển hạ tầng số theo Nghị quyết 57-NQ/TW") == []
     assert named("Kế hoạch 5 năm của Lào Cai có gì?") == []
     assert named("Kế hoạch 34") == []  # 34 is a resolution's number
+    # A number set by a sidecar may be anything.
+    unnumbered = parse_text(PLAN, "x.txt", {"number": "không số"})
+    assert named_documents("Kế hoạch 5 của Lào Cai", [*documents, unnumbered]) == []
 
 
 def test_a_question_about_one_province_names_its_one_document_of_a_type() -> None:

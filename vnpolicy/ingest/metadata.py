@@ -388,10 +388,7 @@ def extract_metadata(text: str, clauses: list[Clause]) -> DocumentMeta:
 
 
 def apply_sidecar(meta: DocumentMeta, overrides: dict[str, Any]) -> DocumentMeta:
-    """Fields given in a `<file>.meta.json` sidecar replace inferred ones; unknown keys are an error."""
-    unknown = set(overrides) - set(DocumentMeta.FIELDS)
-    if unknown:
-        raise ValueError(f"unknown metadata field(s) {sorted(unknown)}; known: {', '.join(DocumentMeta.FIELDS)}")
+    """Fields given in a `<file>.meta.json` sidecar (checked by `pipeline.read_sidecar`) replace inferred ones."""
     for name, value in overrides.items():
         setattr(meta, name, MetaField(value=value, found=True, source="sidecar"))
     if "province" in overrides and "province_current" not in overrides:

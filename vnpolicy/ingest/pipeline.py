@@ -5,15 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
 from vnpolicy.ingest.clauses import MAX_CLAUSE_CHARS, split_clauses
 from vnpolicy.ingest.loaders import SUPPORTED_SUFFIXES, IngestError, load_bytes, load_path
 from vnpolicy.ingest.metadata import apply_sidecar, extract_metadata
-from vnpolicy.ingest.models import Document
+from vnpolicy.ingest.models import Document, DocumentMeta
 from vnpolicy.ingest.normalize import clean_line, to_nfc
 from vnpolicy.ingest.ocr import PageProgress
 from vnpolicy.ingest.restore import restore_clauses
@@ -84,7 +86,40 @@ def read_sidecar(path: Path) -> dict | None:
         raise IngestError(f"the metadata sidecar {sidecar.name} is not valid JSON ({error})") from None
     if not isinstance(overrides, dict):
         raise IngestError(f"the metadata sidecar {sidecar.name} must hold a JSON object")
+    unknown = sorted(set(overrides) - set(DocumentMeta.FIELDS))
+    if unknown:
+        raise IngestError(
+            f"the metadata sidecar {sidecar.name} has unknown field(s) {', '.join(unknown)}; "
+            f"known: {', '.join(DocumentMeta.FIELDS)}"
+        )
+    wrong = [problem for name, value in overrides.items() if (problem := _sidecar_value_problem(name, value))]
+    if wrong:
+        raise IngestError(f"in the metadata sidecar {sidecar.name}, {'; '.join(wrong)}")
     return overrides
+
+
+def _sidecar_value_problem(name: str, value: object) -> str | None:
+    """Why a sidecar's value cannot stand for its field (filters and the index read them as such), or None."""
+    if value is None:
+        return None
+    if name == "cites":
+        ok = isinstance(value, list) and all(isinstance(code, str) for code in value)
+        return None if ok else "cites must be a list of document codes (strings)"
+    if not isinstance(value, str):
+        return f"{name} must be a string or null"
+    if name == "date" and not _is_iso_date(value):
+        return f"date must be a date written yyyy-mm-dd, not {value!r}"
+    return None
+
+
+def _is_iso_date(text: str) -> bool:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_path(path: Path, on_page: PageProgress | None = None) -> Document:
