@@ -26,7 +26,7 @@ _TYPE_WORDS = {
 _TYPE_AND_NUMBER = re.compile(
     rf"\b({'|'.join(_TYPE_WORDS)})\.?\s+(?:so\s+|no\.?\s*|number\s+)?(\d{{1,5}})\b(?!\s+(?:nam|years?)\b)"
 )
-_LEADING_NUMBER = re.compile(r"\d+")  # of a code: "34" of 34-NQ/TU (a number set by hand may have none)
+_LEADING_NUMBER = re.compile(r"\d+")  # of a code: "34" of 34-NQ/TU (a sidecar's number may have none)
 # A type word used as the name of a document (folded): "nghị quyết", "resolution" always; "kế hoạch",
 # "quyết định", "chương trình" (also "to plan", "to decide", any programme) after "theo", "trong", "tại",
 # "của" or before "này", "số", "của"; "plan" after "the", "its" or a possessive, and not "plan to".
@@ -62,7 +62,7 @@ def _named_by_type(text: str, documents: list[Document], province: str) -> list[
 
 
 def _named_by_number(text: str, documents: list[Document]) -> list[str]:
-    numbers = {d.id: str(d.meta.number.value) for d in documents if d.meta.number.value}  # a sidecar's may be any
+    numbers = {d.id: d.meta.number.value for d in documents if d.meta.number.value}
     by_code = {number.upper(): doc_id for doc_id, number in numbers.items()}
     typed = text.upper()  # a code typed in lower case is still a code
     named = [by_code[code] for m in CODE.finditer(typed) if (code := normalise_code(m[0])) in by_code]
