@@ -14,7 +14,7 @@ from vnpolicy.index.glossary import looks_english, translate_terms
 from vnpolicy.index.tokenize import Tokens, tokenize
 from vnpolicy.ingest.gazetteer import LOCALITIES, locality_spellings, province_spellings
 from vnpolicy.ingest.normalize import folded_form, has_diacritics
-from vnpolicy.ingest.restore import OCR, restore_text
+from vnpolicy.ingest.restore import TYPED, restore_text
 
 MAX_RESTORED_WORDS = 64  # a longer query without diacritics is searched as typed
 
@@ -74,12 +74,13 @@ def parse_query(text: str) -> Query:
     # unaccented clauses do, see retriever.LEGS) and word segmentation cannot group its syllables. Its restored
     # reading (ingest.restore: about 9 ms for a question), right for most syllables, is searched as if typed
     # so; BM25's folded field still matches every typed word where a guessed accent is wrong. Questions without
-    # diacritics answered right: 28 → 31 of 44 (nested cross-validation on the tuning half).
+    # diacritics answered right: 28 → 31 of 44 (nested cross-validation on the tuning half). It is read as typed
+    # text, marks lost and no letter misread: with OCR's letter confusions "von oda" was "vốn đã", "nq 34" "nợ 34".
     accented = has_diacritics(text)
     # A question, not a pasted page: restoring the longest query allowed (2,000 characters) takes up to 0.4 s.
     restored = not english and not accented and len(folded.split()) <= MAX_RESTORED_WORDS
     if restored:
-        search_text = restore_text(text, OCR).text
+        search_text = restore_text(text, TYPED).text
     return Query(
         text=text, english=english, accented=accented, restored=restored, folded=folded,
         search_text=search_text, tokens=tokenize(search_text), places=places,

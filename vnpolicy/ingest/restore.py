@@ -82,6 +82,8 @@ class Mode:
 
 OCR = Mode("ocr", strip_cost=0.0, accent_cost=2.0, confusions=True)
 TONES = Mode("tones", strip_cost=9.0, accent_cost=8.0, confusions=False, tone_confusions=TONE_CONFUSIONS)
+# Typed without diacritics (a question): letters stripped of their marks, none misread.
+TYPED = Mode("typed", strip_cost=0.0, accent_cost=2.0, confusions=False)
 
 
 @lru_cache(maxsize=256)
