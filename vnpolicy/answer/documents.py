@@ -8,19 +8,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from vnpolicy.ingest.clauses import DOC_TYPES
 from vnpolicy.ingest.gazetteer import provinces_of
-from vnpolicy.ingest.metadata import CODE, normalise_code
+from vnpolicy.ingest.metadata import CODE, CODE_TYPES, normalise_code
 from vnpolicy.ingest.models import Document
 from vnpolicy.ingest.normalize import folded_form
 
-# A type word, folded (Vietnamese, its abbreviation in a code, or English), and the type it names.
+# The types a question names a document by, and each one's words, folded: the type word and its
+# abbreviation in a code, as the ingest reads them, and English.
+_NAMED_TYPES = ("Nghị quyết", "Kế hoạch", "Quyết định", "Chương trình", "Chỉ thị", "Kết luận")
+_ENGLISH_TYPE_WORDS = {
+    "resolution": "Nghị quyết", "plan": "Kế hoạch", "decision": "Quyết định", "programme": "Chương trình",
+    "program": "Chương trình", "directive": "Chỉ thị", "conclusion": "Kết luận",
+}
 _TYPE_WORDS = {
-    "nghi quyet": "Nghị quyết", "nq": "Nghị quyết", "resolution": "Nghị quyết",
-    "ke hoach": "Kế hoạch", "kh": "Kế hoạch", "plan": "Kế hoạch",
-    "quyet dinh": "Quyết định", "qd": "Quyết định", "decision": "Quyết định",
-    "chuong trinh": "Chương trình", "ctr": "Chương trình", "programme": "Chương trình", "program": "Chương trình",
-    "chi thi": "Chỉ thị", "ct": "Chỉ thị", "directive": "Chỉ thị",
-    "ket luan": "Kết luận", "kl": "Kết luận", "conclusion": "Kết luận",
+    **{word.lower(): kind for word, kind in {**DOC_TYPES, **CODE_TYPES}.items() if kind in _NAMED_TYPES},
+    **_ENGLISH_TYPE_WORDS,
 }
 # "kế hoạch 5 năm" is a five-year plan, not plan number 5.
 _TYPE_AND_NUMBER = re.compile(

@@ -36,8 +36,8 @@ class Evidence:
 
 
 def effective_filters(question: Question, filters: SearchFilters | None) -> SearchFilters:
-    """The filters given, and for a lookup naming one document by its number, that document; else for a
-    lookup naming one province (or one of its towns), that province."""
+    """The filters given, and for a lookup naming one document (see `documents.named_documents`), that
+    document; else for a lookup naming one province (or one of its towns), that province."""
     filters = filters or SearchFilters()
     if question.intent != "lookup" or filters.document_id or filters.province:
         return filters

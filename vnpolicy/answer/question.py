@@ -62,7 +62,7 @@ class Question:
     concepts: dict[str, float] = field(hash=False)  # folded phrase → weight (IDF)
     absent: tuple[str, ...]  # words it asks about that no indexed clause has
     unindexed_places: tuple[str, ...]  # provinces it names of which no document is indexed
-    documents: tuple[str, ...]  # ids of the indexed documents it names by number (see documents.py)
+    documents: tuple[str, ...]  # ids of the indexed documents it names (see documents.py)
 
     @property
     def text(self) -> str:

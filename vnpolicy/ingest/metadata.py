@@ -17,7 +17,8 @@ from vnpolicy.ingest.gazetteer import LOCALITIES, PROVINCES_BEFORE_2025, current
 from vnpolicy.ingest.models import Clause, DocumentMeta, MetaField
 from vnpolicy.ingest.normalize import clean_line, fold_diacritics, folded_form, to_nfc
 
-_CODE_TYPES: dict[str, str] = {
+# The types of document by the abbreviation in their code ("KH" of 179/KH-UBND).
+CODE_TYPES: dict[str, str] = {
     "KH": "Kế hoạch", "NQ": "Nghị quyết", "CTR": "Chương trình", "KL": "Kết luận", "QD": "Quyết định",
     "CT": "Chỉ thị", "BC": "Báo cáo", "DA": "Đề án", "TB": "Thông báo", "HD": "Hướng dẫn", "TTR": "Tờ trình",
 }
@@ -167,7 +168,7 @@ def _doc_type(header: list[str], number: str | None) -> str | None:
             return typed[0]
     if number:
         agency = number.split("-", 1)[1].split("/")[0] if re.match(r"\d+-", number) else number.split("/")[-1]
-        return _CODE_TYPES.get(fold_diacritics(agency.split("-")[0]).upper())
+        return CODE_TYPES.get(fold_diacritics(agency.split("-")[0]).upper())
     return None
 
 
