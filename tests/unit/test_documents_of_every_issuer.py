@@ -523,3 +523,106 @@ def test_a_notice_of_conclusions_signed_by_order() -> None:
     )
     assert meta.signer.value == "Nguyễn Văn Dũng" and meta.signer_role.value == "T/L BAN THƯỜNG VỤ"
     assert not [c for c in document.clauses if c.kind not in ("header", "recital", "signature", "item")]
+
+
+# Front matter typed without a single blank line, as a web page's text often comes.
+UNSPACED_RESOLUTION = """HỘI ĐỒNG NHÂN DÂN
+TỈNH QUẢNG NINH
+Số: 45/2025/NQ-HĐND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Quảng Ninh, ngày 10 tháng 7 năm 2025
+NGHỊ QUYẾT
+Quy định mức hỗ trợ đầu tư xây dựng công trình cấp nước sạch nông thôn
+trên địa bàn tỉnh Quảng Ninh
+HỘI ĐỒNG NHÂN DÂN TỈNH QUẢNG NINH
+KHÓA XIV, KỲ HỌP THỨ 25
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 02 năm 2025;
+Căn cứ Luật Ngân sách nhà nước ngày 25 tháng 6 năm 2015;
+Xét Tờ trình số 120/TTr-UBND ngày 20 tháng 6 năm 2025 của Ủy ban nhân dân tỉnh.
+QUYẾT NGHỊ:
+Điều 1. Mức hỗ trợ
+1. Hỗ trợ 70% tổng mức đầu tư đối với công trình tại xã đặc biệt khó khăn.
+2. Hỗ trợ 50% tổng mức đầu tư đối với các xã còn lại.
+Điều 2. Hiệu lực
+Nghị quyết này có hiệu lực từ ngày 20 tháng 7 năm 2025.
+Nơi nhận:
+- Lưu: VT.
+CHỦ TỊCH
+Trịnh Văn Cường
+"""
+
+UNSPACED_DEPARTMENT_PLAN = """UBND TỈNH NGHỆ AN
+SỞ XÂY DỰNG
+Số: 1234/KH-SXD
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Nghệ An, ngày 05 tháng 3 năm 2025
+KẾ HOẠCH
+Thực hiện Chương trình phát triển nhà ở xã hội
+trên địa bàn tỉnh Nghệ An năm 2025
+Căn cứ Luật Nhà ở ngày 27 tháng 11 năm 2023;
+Sở Xây dựng xây dựng Kế hoạch thực hiện như sau:
+I. NHIỆM VỤ CỤ THỂ
+1. Hoàn thành đầu tư xây dựng 2.500 căn nhà ở xã hội tại khu công nghiệp Nam Cấm.
+GIÁM ĐỐC
+Trần Văn Bình
+"""
+
+WARD_PARTY_PLAN = """ĐẢNG BỘ TỈNH THÁI NGUYÊN
+ĐẢNG ỦY PHƯỜNG PHAN ĐÌNH PHÙNG
+*
+Số 15-KH/ĐU
+ĐẢNG CỘNG SẢN VIỆT NAM
+Phan Đình Phùng, ngày 20 tháng 8 năm 2025
+KẾ HOẠCH
+thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về chuyển đổi số quốc gia
+-----
+Thực hiện Kế hoạch số 12-KH/TU ngày 10/3/2025 của Ban Thường vụ Tỉnh ủy,
+Ban Thường vụ Đảng ủy phường xây dựng Kế hoạch thực hiện như sau:
+I. NHIỆM VỤ
+1. Đến năm 2026, 100% hồ sơ thủ tục hành chính của phường được giải quyết trực tuyến toàn trình.
+T/M ĐẢNG ỦY
+BÍ THƯ
+Lê Thị Hoa
+"""
+
+
+def test_a_resolution_typed_without_blank_lines_keeps_title_recitals_and_articles_apart() -> None:
+    document = parse_text(UNSPACED_RESOLUTION, "nq.txt")
+    meta = document.meta
+    assert meta.title.value == (
+        "Nghị quyết Quy định mức hỗ trợ đầu tư xây dựng công trình cấp nước sạch nông thôn trên địa bàn tỉnh Quảng Ninh"
+    )
+    assert (meta.number.value, meta.date.value, meta.issuer.value) == ("45/2025/NQ-HĐND", "2025-07-10", "HĐND tỉnh")
+    kinds = {clause.text.split()[0]: clause.kind for clause in document.clauses}
+    assert kinds["Độc"] == "header"  # the national motto
+    recitals = [clause.text for clause in document.clauses if clause.kind == "recital"]
+    assert [text.split()[0] for text in recitals] == ["HỘI", "Căn", "Căn", "Xét", "QUYẾT"]
+    body = [(clause.path, clause.text) for clause in document.clauses if clause.kind not in ("header", "recital")]
+    assert body[:3] == [
+        ("Điều 1", "Điều 1. Mức hỗ trợ"),
+        ("Điều 1 › 1", "1. Hỗ trợ 70% tổng mức đầu tư đối với công trình tại xã đặc biệt khó khăn."),
+        ("Điều 1 › 2", "2. Hỗ trợ 50% tổng mức đầu tư đối với các xã còn lại."),
+    ]
+
+
+def test_a_plan_typed_without_blank_lines_ends_its_title_at_the_first_recital() -> None:
+    document = parse_text(UNSPACED_DEPARTMENT_PLAN, "kh.txt")
+    assert document.meta.title.value == (
+        "Kế hoạch Thực hiện Chương trình phát triển nhà ở xã hội trên địa bàn tỉnh Nghệ An năm 2025"
+    )
+    assert document.meta.issuer.value == "Sở Xây dựng"
+    recitals = [clause.text for clause in document.clauses if clause.kind == "recital"]
+    assert recitals == [
+        "Căn cứ Luật Nhà ở ngày 27 tháng 11 năm 2023;", "Sở Xây dựng xây dựng Kế hoạch thực hiện như sau:",
+    ]
+
+
+def test_a_wards_party_committee_issues_under_its_provinces() -> None:
+    meta = parse_text(WARD_PARTY_PLAN, "kh.txt").meta
+    assert meta.issuer.value == "Đảng ủy phường Phan Đình Phùng"
+    assert (meta.number.value, meta.province.value, meta.date.value) == ("15-KH/ĐU", "Thái Nguyên", "2025-08-20")
+    assert meta.title.value.startswith("Kế hoạch thực hiện Nghị quyết số 57-NQ/TW")
+    recitals = [clause.text for clause in parse_text(WARD_PARTY_PLAN, "kh.txt").clauses if clause.kind == "recital"]
+    assert len(recitals) == 1 and recitals[0].endswith("xây dựng Kế hoạch thực hiện như sau:")

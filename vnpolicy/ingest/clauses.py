@@ -73,6 +73,8 @@ _DATE_LINE = re.compile(
 _RECITAL_START = re.compile(
     r"(?:Can cu|CAN CU|Thuc hien|Theo de nghi|Xet|Tren co so|Theo|QUYET NGHI|QUYET DINH)\b", re.I
 )
+# A line that opens a recital: capitalised, as a continuation line ("… căn cứ vào") is not.
+_RECITAL_LINE = re.compile(r"(?:Can cu|CAN CU|Xet|XET|QUYET NGHI|QUYET DINH)\b")
 _RECITAL_END = re.compile(r"(?:nhu sau|quyet nghi|quyet dinh)\s*:\s*$", re.I)
 _FOOTNOTE = re.compile(r"\(\s*(?:\*|\ufffd)?\s*\)\s")  # "(*) …", "(�) …": a bullet
 _RECIPIENTS = re.compile(r"n[oa]i nh[ao]n\b", re.I)
@@ -234,6 +236,8 @@ def _gather_units(text: str, legal: bool) -> list[_Unit]:
     units: list[_Unit] = []
     previous_blank = True
     previous_caps = False
+    in_front = True  # before the first numbered or lettered part: the header, title and recitals
+    previous_ends_sentence = False
     right_columns = _right_column_starts(text)
     for start, end in _logical_lines(text):
         raw = text[start:end]
@@ -246,7 +250,7 @@ def _gather_units(text: str, legal: bool) -> list[_Unit]:
         folded = fold_diacritics(cleaned)
         caps = _is_caps(cleaned)
         role = "body"
-        if caps and previous_blank and DOC_TYPE_LINE.fullmatch(folded.rstrip(" .")):
+        if caps and (previous_blank or in_front) and DOC_TYPE_LINE.fullmatch(folded.rstrip(" .")):
             role = "title"
         elif previous_blank and _APPENDIX.fullmatch(folded):
             role = "appendix"
@@ -263,6 +267,11 @@ def _gather_units(text: str, legal: bool) -> list[_Unit]:
             or role != "body"
             or (units and units[-1].role in ("title", "header", "appendix"))
             or (previous_caps and not caps)
+            # Front matter typed without blank lines: the enacting body ("HỘI ĐỒNG NHÂN DÂN TỈNH …") under a
+            # title, each recital ("Căn cứ …", "Xét …") and a line after one that ends a sentence start a part.
+            or (in_front and caps and not previous_caps)
+            or (in_front and _RECITAL_LINE.match(folded) is not None)
+            or (in_front and previous_ends_sentence and cleaned[:1].isupper())
         )
         offset = start + (len(raw) - len(raw.lstrip()))
         if starts_block or not units:
@@ -274,6 +283,8 @@ def _gather_units(text: str, legal: bool) -> list[_Unit]:
             units[-1].end = end
         previous_blank = False
         previous_caps = caps and (starts_block or previous_caps)
+        in_front = in_front and marker not in _STRUCTURAL
+        previous_ends_sentence = cleaned.rstrip().endswith((".", ";", ":"))
     return units
 
 
@@ -404,7 +415,7 @@ def _continues_title(unit: _Unit, text: str) -> bool:
         return False
     display = _display(unit, text)
     folded = fold_diacritics(display)
-    if len(display) > _TITLE_CHARS or _ENACTING_BODY.match(folded):
+    if len(display) > _TITLE_CHARS or _ENACTING_BODY.match(folded) or _RECITAL_LINE.match(folded):
         return False
     if not unit.after_blank or _is_caps(display) or display[:1].islower() or display.startswith("("):
         return True

@@ -304,20 +304,29 @@ def _issuer(text: str, clauses: list[Clause], header: list[str]) -> str | None:
 
 
 _DEPARTMENT = re.compile(r"(SỞ|BAN QUẢN LÝ|BAN) (.{3,60})")
+# A commune's or ward's Party committee under its province's ("ĐẢNG BỘ TỈNH THÁI NGUYÊN⏎ĐẢNG ỦY PHƯỜNG PHAN
+# ĐÌNH PHÙNG"), the usual issuer since the 2025 reorganisation.
+_LOCAL_PARTY_COMMITTEE = re.compile(r"ĐẢNG ỦY (XÃ|PHƯỜNG|ĐẶC KHU|THỊ TRẤN|HUYỆN|THỊ XÃ|THÀNH PHỐ) (.{2,50})")
 
 
 def _department(left_column: list[str]) -> str | None:
-    """A department or board that issues under its parent ("UBND TỈNH NGHỆ AN⏎SỞ XÂY DỰNG"): the line in
-    capitals right under the parent's in the issuer block is the issuer ("Sở Xây dựng")."""
+    """A body that issues under its parent, named on the line in capitals right under the parent's in the
+    issuer block: a department or board ("UBND TỈNH NGHỆ AN⏎SỞ XÂY DỰNG" → "Sở Xây dựng"), or a local Party
+    committee ("ĐẢNG BỘ TỈNH THÁI NGUYÊN⏎ĐẢNG ỦY PHƯỜNG PHAN ĐÌNH PHÙNG" → "Đảng ủy phường Phan Đình Phùng")."""
     lines = [to_nfc(line).strip() for line in left_column if line.strip()][:_ISSUER_BLOCK_LINES]
     for parent, line in zip(lines, lines[1:], strict=False):
-        match = _DEPARTMENT.fullmatch(line)
+        if line.upper() != line:
+            continue
         parent_folded = fold_diacritics(parent).lower()
+        match = _DEPARTMENT.fullmatch(line)
         if (
-            match and line.upper() == line and not fold_diacritics(line).startswith(("BAN THUONG VU", "BAN CHAP HANH"))
+            match and not fold_diacritics(line).startswith(("BAN THUONG VU", "BAN CHAP HANH"))
             and re.search(r"\b(?:uy ban nhan dan|ubnd|tinh uy|thanh uy)\b", parent_folded)
         ):
             return f"{match[1].capitalize()} {match[2].capitalize()}"
+        match = _LOCAL_PARTY_COMMITTEE.fullmatch(line)
+        if match and parent_folded.startswith("dang bo"):
+            return f"Đảng ủy {match[1].lower()} {match[2].title()}"
     return None
 
 
