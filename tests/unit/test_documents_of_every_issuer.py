@@ -626,3 +626,55 @@ def test_a_wards_party_committee_issues_under_its_provinces() -> None:
     assert meta.title.value.startswith("Kế hoạch thực hiện Nghị quyết số 57-NQ/TW")
     recitals = [clause.text for clause in parse_text(WARD_PARTY_PLAN, "kh.txt").clauses if clause.kind == "recital"]
     assert len(recitals) == 1 and recitals[0].endswith("xây dựng Kế hoạch thực hiện như sau:")
+
+
+UNSPACED_DECISION = """ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK
+Số: 2150/QĐ-UBND
+Đắk Lắk, ngày 05/9/2025
+QUYẾT ĐỊNH
+Về việc phê duyệt Kế hoạch phát triển hạ tầng thương mại tỉnh Đắk Lắk giai đoạn 2026 - 2030
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/02/2025;
+QUYẾT ĐỊNH:
+Điều 1. Phê duyệt Kế hoạch với các nội dung chủ yếu sau:
+1. Xây dựng 05 chợ đầu mối nông sản tại Buôn Ma Thuột, Ea Kar.
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Nguyễn Văn Nam
+"""
+
+UNSPACED_ACTION_PROGRAMME = """TỈNH ỦY GIA LAI
+*
+Số 104-CTr/TU
+ĐẢNG CỘNG SẢN VIỆT NAM
+Gia Lai, ngày 15 tháng 9 năm 2025
+CHƯƠNG TRÌNH HÀNH ĐỘNG
+THỰC HIỆN NGHỊ QUYẾT SỐ 68-NQ/TW NGÀY 04/5/2025 CỦA BỘ CHÍNH TRỊ VỀ PHÁT TRIỂN KINH TẾ TƯ NHÂN
+Thực hiện Nghị quyết số 68-NQ/TW, Ban Thường vụ Tỉnh ủy ban hành Chương trình hành động như sau:
+I. MỤC TIÊU
+1. Đến năm 2030, toàn tỉnh có 20.000 doanh nghiệp đang hoạt động.
+T/M BAN THƯỜNG VỤ
+BÍ THƯ
+Hồ Văn Niên
+"""
+
+
+def test_the_enacting_authority_under_a_decisions_title_is_no_signature() -> None:
+    document = parse_text(UNSPACED_DECISION, "qd.txt")
+    kinds = [(clause.kind, clause.text) for clause in document.clauses]
+    assert ("recital", "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK") in kinds
+    assert [text for kind, text in kinds if kind == "signature"] == ["KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Văn Nam"]
+    meta = document.meta
+    assert meta.title.value.endswith("hạ tầng thương mại tỉnh Đắk Lắk giai đoạn 2026 - 2030")
+    assert (meta.signer.value, meta.signer_role.value) == ("Nguyễn Văn Nam", "KT. CHỦ TỊCH")
+    assert meta.date.value == "2025-09-05"
+
+
+def test_a_recital_ending_in_nhu_sau_right_under_the_title_is_no_part_of_it() -> None:
+    document = parse_text(UNSPACED_ACTION_PROGRAMME, "ctr.txt")
+    assert document.meta.title.value.endswith("VỀ PHÁT TRIỂN KINH TẾ TƯ NHÂN")
+    recitals = [clause.text for clause in document.clauses if clause.kind == "recital"]
+    assert recitals == [
+        "Thực hiện Nghị quyết số 68-NQ/TW, Ban Thường vụ Tỉnh ủy ban hành Chương trình hành động như sau:"
+    ]

@@ -62,8 +62,10 @@ DOC_TYPE_LINE = re.compile(
     re.I,
 )
 # The body that enacts a decision or resolution, on its own line under the title ("ỦY BAN NHÂN DÂN TỈNH
-# THÁI NGUYÊN", "HỘI ĐỒNG NHÂN DÂN TỈNH … KHÓA X"): the title has ended.
-_ENACTING_BODY = re.compile(r"(?:UY BAN NHAN DAN|HOI DONG NHAN DAN|BAN THUONG VU|BAN CHAP HANH)\b", re.I)
+# THÁI NGUYÊN", "HỘI ĐỒNG NHÂN DÂN TỈNH … KHÓA X", "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …"): the title has ended.
+_ENACTING_BODY = re.compile(
+    r"(?:CHU TICH\s+)?(?:UY BAN NHAN DAN|HOI DONG NHAN DAN|BAN THUONG VU|BAN CHAP HANH)\b", re.I
+)
 _APPENDIX = re.compile(r"PHU LUC\b.*|Phu luc(?:\s+(?:[IVX]+|\d{1,2}))?\s*[.:]?")
 _NUMBER_LINE = re.compile(r"(?:S[o6]|SO)\s*[:.]?\s*\d+\s*(?:/\s*\d{4}\s*)?[-–/]\s*[A-Z]")  # "Số:", not "số"
 _DATE_LINE = re.compile(
@@ -223,7 +225,11 @@ def _is_caps(text: str) -> bool:
 
 
 def _is_signature_start(cleaned: str, folded: str) -> bool:
-    return bool(_SIGNATURE_MARK.match(folded)) or (_is_caps(cleaned) and bool(_SIGNATURE_ROLE.match(folded)))
+    """T/M, KT. … or a role in capitals ("CHỦ TỊCH"), but not the enacting authority under a decision's
+    title ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK")."""
+    if _SIGNATURE_MARK.match(folded):
+        return True
+    return _is_caps(cleaned) and bool(_SIGNATURE_ROLE.match(folded)) and not _ENACTING_BODY.match(folded)
 
 
 def is_date_line(folded: str) -> bool:
@@ -416,6 +422,8 @@ def _continues_title(unit: _Unit, text: str) -> bool:
     display = _display(unit, text)
     folded = fold_diacritics(display)
     if len(display) > _TITLE_CHARS or _ENACTING_BODY.match(folded) or _RECITAL_LINE.match(folded):
+        return False
+    if _RECITAL_END.search(folded):  # "…, Ban Thường vụ Tỉnh ủy ban hành Chương trình hành động như sau:"
         return False
     if not unit.after_blank or _is_caps(display) or display[:1].islower() or display.startswith("("):
         return True
