@@ -678,3 +678,35 @@ def test_a_recital_ending_in_nhu_sau_right_under_the_title_is_no_part_of_it() ->
     assert recitals == [
         "Thực hiện Nghị quyết số 68-NQ/TW, Ban Thường vụ Tỉnh ủy ban hành Chương trình hành động như sau:"
     ]
+
+
+UNSPACED_DECISION_WITH_REGULATION = """ỦY BAN NHÂN DÂN
+TỈNH NINH BÌNH
+Số: 31/2025/QĐ-UBND
+Ninh Bình, ngày 12 tháng 8 năm 2025
+QUYẾT ĐỊNH
+Ban hành Quy định quản lý chất thải rắn sinh hoạt trên địa bàn tỉnh Ninh Bình
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Quy định quản lý chất thải rắn sinh hoạt.
+Điều 2. Quyết định này có hiệu lực từ ngày 25 tháng 8 năm 2025.
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Phạm Quang Ngọc
+QUY ĐỊNH
+Quản lý chất thải rắn sinh hoạt trên địa bàn tỉnh Ninh Bình
+(Kèm theo Quyết định số 31/2025/QĐ-UBND ngày 12/8/2025 của UBND tỉnh Ninh Bình)
+Chương I
+QUY ĐỊNH CHUNG
+Điều 1. Phạm vi điều chỉnh
+Quy định này quy định việc phân loại, thu gom, vận chuyển chất thải rắn sinh hoạt.
+"""
+
+
+def test_a_regulation_right_after_the_signers_name_opens_its_own_title() -> None:
+    document = parse_text(UNSPACED_DECISION_WITH_REGULATION, "qd.txt")
+    assert document.meta.signer.value == "Phạm Quang Ngọc"
+    assert document.meta.regulation.value == "Quy định Quản lý chất thải rắn sinh hoạt trên địa bàn tỉnh Ninh Bình"
+    by_text = {clause.text.split(" (")[0]: clause for clause in document.clauses}
+    assert by_text["QUY ĐỊNH"].kind == "header"
+    assert by_text["Quản lý chất thải rắn sinh hoạt trên địa bàn tỉnh Ninh Bình"].kind == "header"
+    assert [c.path for c in document.clauses if c.text.startswith("Điều 1. Phạm vi")] == ["Chương I › Điều 1"]

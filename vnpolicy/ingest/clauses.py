@@ -84,6 +84,7 @@ _RECIPIENTS = re.compile(r"n[oa]i nh[ao]n\b", re.I)
 _SIGNATURE_MARK = re.compile(r"(?:t\s*/\s*[ml]|t[ml]\s*\.|kt\s*\.|q\s*\.)", re.I)
 _SIGNATURE_ROLE = re.compile(r"(?:PHO )?(?:BI THU|CHU TICH|GIAM DOC|TRUONG BAN)\b")  # in capitals only
 _PERSON_NAME = re.compile(r"(?:[A-ZĐ][^\W\d_]*\s+){1,4}[A-ZĐ][^\W\d_]*")
+_NAME_CHARS = 40
 _TERMINAL = tuple(".!?:;…")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[^\W\d_a-zđ]|[\d\"“(\-–+•])")
 _CONTINUING_WORDS = frozenset(
@@ -243,7 +244,7 @@ def _gather_units(text: str, legal: bool) -> list[_Unit]:
     previous_blank = True
     previous_caps = False
     in_front = True  # before the first numbered or lettered part: the header, title and recitals
-    previous_ends_sentence = False
+    previous_ends_sentence = previous_name = False
     right_columns = _right_column_starts(text)
     for start, end in _logical_lines(text):
         raw = text[start:end]
@@ -256,7 +257,10 @@ def _gather_units(text: str, legal: bool) -> list[_Unit]:
         folded = fold_diacritics(cleaned)
         caps = _is_caps(cleaned)
         role = "body"
-        if caps and (previous_blank or in_front) and DOC_TYPE_LINE.fullmatch(folded.rstrip(" .")):
+        # A type word alone on its line opens a title after a blank line, in the front matter (not inside a title
+        # in capitals wrapped over lines), or right after a signer's name (a regulation attached to a decision).
+        opens_part = previous_blank or (in_front and not previous_caps) or previous_name
+        if caps and opens_part and DOC_TYPE_LINE.fullmatch(folded.rstrip(" .")):
             role = "title"
         elif previous_blank and _APPENDIX.fullmatch(folded):
             role = "appendix"
@@ -291,6 +295,7 @@ def _gather_units(text: str, legal: bool) -> list[_Unit]:
         previous_caps = caps and (starts_block or previous_caps)
         in_front = in_front and marker not in _STRUCTURAL
         previous_ends_sentence = cleaned.rstrip().endswith((".", ";", ":"))
+        previous_name = bool(_PERSON_NAME.fullmatch(cleaned)) and len(cleaned) <= _NAME_CHARS
     return units
 
 
@@ -363,7 +368,7 @@ def _assign_tail_roles(units: list[_Unit], text: str) -> list[_Unit]:
     in_recipients = signed = False  # signed: a signature set beside the list (in its other column)
     for index, unit in enumerate(units):
         cleaned = clean_span(text[unit.start : unit.end])
-        is_name = unit.role == "body" and bool(_PERSON_NAME.fullmatch(cleaned)) and len(cleaned) <= 40
+        is_name = unit.role == "body" and bool(_PERSON_NAME.fullmatch(cleaned)) and len(cleaned) <= _NAME_CHARS
         if unit.role == "recipients":
             in_recipients, signed = True, False
             continue
