@@ -192,6 +192,38 @@ def test_docx_is_loaded(tmp_path) -> None:
     assert any(c.kind == "bullet" and "hydro xanh" in c.text for c in parsed.clauses)
 
 
+def test_docx_header_and_signature_tables_are_read_in_place_column_by_column(tmp_path) -> None:
+    import docx
+
+    document = docx.Document()
+    header = document.add_table(rows=2, cols=2)  # issuer | motto, number | dateline, as real documents set them
+    header.cell(0, 0).text = "ỦY BAN NHÂN DÂN\nTỈNH NGHỆ AN"
+    header.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    header.cell(1, 0).text = "Số: 88/KH-UBND"
+    header.cell(1, 1).text = "Nghệ An, ngày 05 tháng 3 năm 2025"
+    for line in ("KẾ HOẠCH", "Phát triển cảng biển Cửa Lò", "I. NHIỆM VỤ", "1. Nạo vét luồng vào cảng Cửa Lò."):
+        document.add_paragraph(line)
+    projects = document.add_table(rows=2, cols=3)  # a table of data stays row by row
+    for column, text in enumerate(("STT", "Dự án", "Vốn (tỷ đồng)")):
+        projects.cell(0, column).text = text
+    for column, text in enumerate(("1", "Cảng Cửa Lò", "1.200")):
+        projects.cell(1, column).text = text
+    signature = document.add_table(rows=1, cols=2)
+    signature.cell(0, 0).text = "Nơi nhận:\n- Lưu: VT."
+    signature.cell(0, 1).text = "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn Đệ"
+    path = tmp_path / "plan.docx"
+    document.save(path)
+    parsed = parse_text(load_bytes(path.name, path.read_bytes()), path.name)
+    meta = parsed.meta
+    assert (meta.number.value, meta.date.value, meta.province.value) == ("88/KH-UBND", "2025-03-05", "Nghệ An")
+    assert meta.title.value == "Kế hoạch Phát triển cảng biển Cửa Lò"
+    assert (meta.signer.value, meta.signer_role.value) == ("Nguyễn Văn Đệ", "KT. CHỦ TỊCH")
+    body = [c.text for c in parsed.clauses if c.kind not in ("header", "recital", "recipients", "signature")]
+    assert body[:2] == ["I. NHIỆM VỤ", "1. Nạo vét luồng vào cảng Cửa Lò."]
+    assert "1 | Cảng Cửa Lò | 1.200" in " ".join(body)
+    assert not any("Hạnh phúc" in text or "Nguyễn Văn Đệ" in text for text in body)
+
+
 def _pdf_with_text(text: str | None) -> bytes:
     """A one-page PDF, with a text layer when `text` is given."""
     stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode() if text else b""

@@ -140,6 +140,11 @@ def _check_docx_inflation(data: bytes) -> None:
         raise IngestError("this is not a valid .docx file (it could not be opened as a zip archive)") from None
 
 
+# Real documents set their header (issuer | national motto, number | dateline) and signature block ("Nơi
+# nhận" | signer) side by side in a borderless table of two columns and a few rows.
+LAYOUT_TABLE_ROWS = 3
+
+
 def _docx_text(data: bytes) -> str:
     import docx  # python-docx: imported here so that plain-text ingestion does not pay for it
 
@@ -148,11 +153,21 @@ def _docx_text(data: bytes) -> str:
         document = docx.Document(io.BytesIO(data))
     except Exception:
         raise IngestError("this is not a valid .docx file (it could not be opened as Word XML)") from None
-    blocks = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            blocks.append(" | ".join(cell.text.strip() for cell in row.cells))
-    return "\n\n".join(block for block in blocks)
+    blocks: list[str] = []
+    for block in document.iter_inner_content():  # paragraphs and tables in the order the document has them
+        blocks += _table_blocks(block) if isinstance(block, docx.table.Table) else [block.text]
+    return "\n\n".join(blocks)
+
+
+def _table_blocks(table) -> list[str]:
+    """A table's text: a layout table (see LAYOUT_TABLE_ROWS) column by column, each cell a block, as the eye
+    reads the issuer block before the motto beside it; any other table row by row, its cells joined by " | "."""
+    rows = [row.cells for row in table.rows]
+    if len(table.columns) == 2 and len(rows) <= LAYOUT_TABLE_ROWS:
+        cells = [row[column] for column in range(2) for row in rows if column < len(row)]
+        unique = list({id(cell._tc): cell for cell in cells}.values())  # a merged cell comes once per row it spans
+        return [cell.text.strip() for cell in unique]
+    return [" | ".join(cell.text.strip() for cell in row) for row in rows]
 
 
 # Word 97–2003 readers, best first: antiword keeps each paragraph on one line (-w 0) and writes UTF-8.
