@@ -282,6 +282,7 @@ def test_a_syllable_of_a_frame_compound_is_still_a_concept(sample_service) -> No
     """"kế hoạch" frames a question; "kè" (an embankment), folded to the same "ke", is what it asks about."""
     question = analyse("Những nơi nào xây kè chống sạt lở bờ sông?", sample_service.retriever)
     assert question.intent == "aggregate" and "ke" in question.concepts
+    assert not {"nhung noi", "noi", "nhung"} & set(question.concepts), question.concepts  # the words that ask
     english = analyse("Which localities are building riverbank erosion embankments?", sample_service.retriever)
     assert {"ke", "sat lo", "bo song"} <= set(english.concepts)
 

@@ -84,10 +84,21 @@ def detect_intent(query: Query) -> Intent:
     return "aggregate" if _ACROSS_PLACES.search(query.folded) and not query.places else "lookup"
 
 
+def _asking_words(query: Query, words: tuple[str | None, ...]) -> frozenset[str]:
+    """The words that ask "which provinces / places" ("những nơi nào", "các địa phương"): they frame it."""
+    asking = {
+        syllable
+        for pattern in (_ACROSS_PROVINCES, _ACROSS_PLACES)
+        for match in pattern.finditer(query.folded)
+        for syllable in match.group().split()
+    }
+    return frozenset(word for word in words if word and set(word.split("_")) <= asking)
+
+
 def analyse(text: str, retriever: HybridRetriever) -> Question:
     query = parse_query(text.strip())
     words = () if query.english else tuple(_question_words(query, retriever))
-    frame = _FRAME_WORDS | _function_words_in(query)
+    frame = _FRAME_WORDS | _function_words_in(query) | _asking_words(query, words)
     concepts = (
         _english_concepts(query, retriever) if query.english else _vietnamese_concepts(words, frame, retriever)
     )
