@@ -292,6 +292,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     service.ingest([SAMPLE])
     if args.nested:
         judged = nested_outcomes(examples(service, load_answer_set()))
+        for kind in sorted({example.question.kind for example, _ in judged}):
+            right = [ok for example, ok in judged if example.question.kind == kind]
+            print(f"{kind:<36}{sum(right):>4} of {len(right)} right")
         for language in sorted({example.question.lang for example, _ in judged}):
             right = [ok for example, ok in judged if example.question.lang == language]
             print(f"{language or 'unmarked (dev, unanswerable.jsonl)':<36}{sum(right):>4} of {len(right)} right")
