@@ -710,3 +710,33 @@ def test_a_regulation_right_after_the_signers_name_opens_its_own_title() -> None
     assert by_text["QUY ĐỊNH"].kind == "header"
     assert by_text["Quản lý chất thải rắn sinh hoạt trên địa bàn tỉnh Ninh Bình"].kind == "header"
     assert [c.path for c in document.clauses if c.text.startswith("Điều 1. Phạm vi")] == ["Chương I › Điều 1"]
+
+
+LETTERED_PLAN = """ỦY BAN NHÂN DÂN
+THÀNH PHỐ ĐÀ NẴNG
+Số: 210/KH-UBND
+Đà Nẵng, ngày 3 tháng 10 năm 2025
+KẾ HOẠCH Triển khai Chương trình phát triển đô thị thông minh năm 2026
+A. MỤC TIÊU
+1. Mục tiêu cụ thể
+a) 100% phường có trạm phát sóng 5G;
++ Công bố 200 bộ dữ liệu mở.
+B. NHIỆM VỤ VÀ GIẢI PHÁP
+1. Đầu tư Trung tâm giám sát điều hành đô thị thông minh giai đoạn 2.
+• Kinh phí dự kiến 350 tỷ đồng từ ngân sách thành phố.
+"""
+
+
+def test_lettered_parts_bullets_of_every_mark_and_a_title_on_the_type_words_line() -> None:
+    document = parse_text(LETTERED_PLAN, "kh.txt")
+    assert document.meta.title.value == "Kế hoạch Triển khai Chương trình phát triển đô thị thông minh năm 2026"
+    body = [(c.kind, c.path, c.text) for c in document.clauses if c.kind != "header"]
+    assert body == [
+        ("heading", "A", "A. MỤC TIÊU"),
+        ("heading", "A › 1", "1. Mục tiêu cụ thể"),
+        ("item", "A › 1 › a", "a) 100% phường có trạm phát sóng 5G;"),
+        ("bullet", "A › 1 › a", "+ Công bố 200 bộ dữ liệu mở."),
+        ("heading", "B", "B. NHIỆM VỤ VÀ GIẢI PHÁP"),
+        ("item", "B › 1", "1. Đầu tư Trung tâm giám sát điều hành đô thị thông minh giai đoạn 2."),
+        ("bullet", "B › 1", "• Kinh phí dự kiến 350 tỷ đồng từ ngân sách thành phố."),
+    ]

@@ -15,7 +15,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from vnpolicy.ingest.models import PAGE_BREAK, PATH_SEPARATOR, Clause, ClauseKind
-from vnpolicy.ingest.normalize import clean_span, fold_diacritics, is_page_number
+from vnpolicy.ingest.normalize import BULLET_CHARS, clean_span, fold_diacritics, is_page_number
 
 MAX_CLAUSE_CHARS = 1200
 TRAIL_ENTRY_CHARS = 160
@@ -26,8 +26,10 @@ _NUMBER = re.compile(
     r"|(?P<single>\d{1,2})\.\s*(?=[^\W\d_]|[\"“(])"
 )
 _LETTER = re.compile(r"(?P<label>[a-zđ])\)\s*")
+# "A. MỤC TIÊU", "B. NHIỆM VỤ VÀ GIẢI PHÁP": parts above the roman numerals, their titles in capitals.
+_SECTION = re.compile(r"(?P<label>[A-ZĐ])\s*[.:]\s+")
 _PAREN = re.compile(r"\((?P<label>\d{1,2})\)\s*(?=[^\W\d_])")  # "(1) Tập trung …": an item under "2."
-_BULLET = re.compile(r"[-–+*•]\s*(?=\S)")
+_BULLET = re.compile(rf"[{re.escape(BULLET_CHARS)}]\s*(?=\S)")
 # Legal units, matched on the folded line: "Điều 5." (the full stop tells an article from a reference
 # such as "Điều 28 Luật Thủ đô"), "Chương II", "Mục 1", "Phần thứ nhất" — a heading word in title or
 # upper case, followed by nothing or by an upper-case title.
@@ -37,8 +39,8 @@ _DIVISION = re.compile(
 )
 _DIVISION_LEVELS = {"phan": (1, "Phần"), "chuong": (2, "Chương"), "muc": (3, "Mục")}
 _ARTICLE_LEVEL = 4
-_ROMAN_LEVEL, _NUMBER_LEVEL, _PAREN_LEVEL, _LETTER_LEVEL, _BULLET_LEVEL = 5, 6, 9, 10, 11
-_STRUCTURAL = frozenset({"roman", "number", "letter", "legal"})
+_SECTION_LEVEL, _ROMAN_LEVEL, _NUMBER_LEVEL, _PAREN_LEVEL, _LETTER_LEVEL, _BULLET_LEVEL = 4, 5, 6, 9, 10, 11
+_STRUCTURAL = frozenset({"section", "roman", "number", "letter", "legal"})
 # A heading word (or the number label "Số:") that a hard-wrapped copy left alone on its line.
 _LONE_HEAD_WORD = re.compile(
     r"(?:PHAN|Phan|CHUONG|Chuong|MUC|Muc|DIEU|Dieu|So|SO)\s*:?|\d{1,2}(?:\.\d{1,2}){0,3}\.|[a-zđ]\)|[IVX]{1,4}\s*[.\-–]"
@@ -204,6 +206,8 @@ def _classify(line: str, legal: bool) -> tuple[str, str, int]:
         return "legal", head[0], head[1]
     if match := _ROMAN.match(line):
         return "roman", match["label"], _ROMAN_LEVEL
+    if (match := _SECTION.match(line)) and _is_caps(line[match.end() :]):
+        return "section", match["label"], _SECTION_LEVEL
     if match := _NUMBER.match(line):
         label = match["label"] or match["single"]
         return "number", label, _NUMBER_LEVEL + label.count(".")
@@ -214,6 +218,15 @@ def _classify(line: str, legal: bool) -> tuple[str, str, int]:
     if _BULLET.match(line) or _FOOTNOTE.match(line):
         return "bullet", "", _BULLET_LEVEL
     return "none", "", 0
+
+
+def type_word_and_title(line: str) -> re.Match[str] | None:
+    """The type word of "KẾ HOẠCH Triển khai thực hiện …", a line that gives the type in capitals and the title
+    after it, or None."""
+    match = DOC_TYPE_LINE.match(fold_diacritics(line))
+    if not match or not _is_caps(line[: match.end()]) or line[match.end() : match.end() + 1] != " ":
+        return None
+    return match if line[match.end() :].lstrip()[:1].isupper() else None
 
 
 def _has_words(text: str) -> bool:
@@ -258,9 +271,11 @@ def _gather_units(text: str, legal: bool) -> list[_Unit]:
         caps = _is_caps(cleaned)
         role = "body"
         # A type word alone on its line opens a title after a blank line, in the front matter (not inside a title
-        # in capitals wrapped over lines), or right after a signer's name (a regulation attached to a decision).
+        # in capitals wrapped over lines), or right after a signer's name (a regulation attached to a decision);
+        # in the front matter the title may follow it on its line.
         opens_part = previous_blank or (in_front and not previous_caps) or previous_name
-        if caps and opens_part and DOC_TYPE_LINE.fullmatch(folded.rstrip(" .")):
+        alone = caps and DOC_TYPE_LINE.fullmatch(folded.rstrip(" .")) is not None
+        if opens_part and (alone or (in_front and type_word_and_title(cleaned) is not None)):
             role = "title"
         elif previous_blank and _APPENDIX.fullmatch(folded):
             role = "appendix"

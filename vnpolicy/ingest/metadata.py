@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from vnpolicy.ingest.clauses import DOC_TYPE_LINE, DOC_TYPES
+from vnpolicy.ingest.clauses import DOC_TYPE_LINE, DOC_TYPES, type_word_and_title
 from vnpolicy.ingest.gazetteer import LOCALITIES, PROVINCES_BEFORE_2025, current_province, province_spellings
 from vnpolicy.ingest.models import Clause, DocumentMeta, MetaField
 from vnpolicy.ingest.normalize import clean_line, fold_diacritics, folded_form, to_nfc
@@ -152,9 +152,14 @@ def _province(text: str, header: list[str]) -> tuple[str | None, str | None]:
 
 def _type_line(line: str) -> tuple[str, str] | None:
     """(type, qualifier) of a type line in capitals: ("Chương trình", "hành động") for "CHƯƠNG TRÌNH HÀNH
-    ĐỘNG", ("Kế hoạch", "") for "KẾ HOẠCH"."""
+    ĐỘNG", ("Kế hoạch", "") for "KẾ HOẠCH"; of one with its title after it, the title is the qualifier:
+    ("Kế hoạch", "Triển khai thực hiện …") for "KẾ HOẠCH Triển khai thực hiện …"."""
     if line.upper() != line:
-        return None
+        match = type_word_and_title(line.strip(" *"))
+        if not match:
+            return None
+        typed = _type_line(line.strip(" *")[: match.end()])
+        return (typed[0], " ".join([typed[1], line.strip(" *")[match.end() :].strip()]).strip()) if typed else None
     match = DOC_TYPE_LINE.fullmatch(fold_diacritics(line).strip(" *."))
     if not match:
         return None

@@ -92,7 +92,8 @@ def has_diacritics(text: str) -> bool:
 
 _JUNK_SYMBOLS = set("\\/^~'?{}<>|`•")
 _STRONG_JUNK_SYMBOLS = _JUNK_SYMBOLS - set("/'?")  # "/" and "'" also occur in codes and "T/M"
-_BULLET_CHARS = set("-+*•–")
+BULLET_CHARS = "-–—+*•●▪◦∙·"  # the marks a bullet item starts with
+_BULLET_MARKS = frozenset(BULLET_CHARS)
 _SYLLABLE = re.compile(
     r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?"
 )
@@ -104,7 +105,7 @@ _MAX_JUNK_PREFIX = 32
 
 
 def _is_junk(prefix: str) -> bool:
-    if prefix in _BULLET_CHARS:
+    if prefix in _BULLET_MARKS:
         return False
     return (
         any(ch in _JUNK_SYMBOLS for ch in prefix)
@@ -133,7 +134,7 @@ def strip_ocr_junk(line: str) -> str:
     if not run:
         return line
     token = run.group()
-    if _MARKER_START.match(token):  # "1.Muc dich" is a numbered heading, not junk
+    if _MARKER_START.match(token) or token in _BULLET_MARKS:  # "1.Muc dich", "• Kinh phí": markers, not junk
         return line
     for cut in range(1, min(len(token), _MAX_JUNK_PREFIX + 1)):
         if _is_junk(token[:cut]) and _starts_like_text(token[cut:]):
