@@ -740,3 +740,37 @@ def test_lettered_parts_bullets_of_every_mark_and_a_title_on_the_type_words_line
         ("item", "B › 1", "1. Đầu tư Trung tâm giám sát điều hành đô thị thông minh giai đoạn 2."),
         ("bullet", "B › 1", "• Kinh phí dự kiến 350 tỷ đồng từ ngân sách thành phố."),
     ]
+
+
+PARTY_RESOLUTION_IN_PARTS = """ĐẢNG BỘ TỈNH HÀ TĨNH
+BAN CHẤP HÀNH
+*
+Số 05-NQ/TU
+Hà Tĩnh, ngày 12 tháng 6 năm 2025
+
+NGHỊ QUYẾT
+về phát triển hạ tầng giao thông đến năm 2030
+
+PHẦN I
+TÌNH HÌNH THỰC HIỆN
+1. Hệ thống giao thông của tỉnh từng bước được đầu tư đồng bộ.
+PHẦN II
+MỤC TIÊU, NHIỆM VỤ VÀ GIẢI PHÁP
+I. MỤC TIÊU
+1. Nâng cấp cảng Vũng Áng đón tàu 100.000 tấn.
+"""
+
+
+def test_a_resolution_in_parts_keeps_them_out_of_its_title_and_in_its_paths() -> None:
+    document = parse_text(PARTY_RESOLUTION_IN_PARTS, "nq.txt")
+    meta = document.meta
+    assert meta.title.value == "Nghị quyết về phát triển hạ tầng giao thông đến năm 2030"
+    assert meta.issuer.value == "Ban Chấp hành Đảng bộ tỉnh"
+    body = [(c.path, c.text) for c in document.clauses if c.kind != "header"]
+    assert body == [
+        ("Phần I", "PHẦN I TÌNH HÌNH THỰC HIỆN"),
+        ("Phần I › 1", "1. Hệ thống giao thông của tỉnh từng bước được đầu tư đồng bộ."),
+        ("Phần II", "PHẦN II MỤC TIÊU, NHIỆM VỤ VÀ GIẢI PHÁP"),
+        ("Phần II › I", "I. MỤC TIÊU"),
+        ("Phần II › I › 1", "1. Nâng cấp cảng Vũng Áng đón tàu 100.000 tấn."),
+    ]

@@ -202,7 +202,8 @@ def article_headings(text: str) -> list[tuple[int, str]]:
 
 
 def _classify(line: str, legal: bool) -> tuple[str, str, int]:
-    if legal and (head := _legal_head(fold_diacritics(line))):
+    head = _legal_head(fold_diacritics(line)) if legal or line.startswith("PHẦN ") else None
+    if head:  # plans and resolutions too come in parts: "PHẦN I", "PHẦN THỨ HAI"
         return "legal", head[0], head[1]
     if match := _ROMAN.match(line):
         return "roman", match["label"], _ROMAN_LEVEL

@@ -316,8 +316,9 @@ _LOCAL_PARTY_COMMITTEE = re.compile(r"ĐẢNG ỦY (XÃ|PHƯỜNG|ĐẶC KHU|TH�
 
 def _department(left_column: list[str]) -> str | None:
     """A body that issues under its parent, named on the line in capitals right under the parent's in the
-    issuer block: a department or board ("UBND TỈNH NGHỆ AN⏎SỞ XÂY DỰNG" → "Sở Xây dựng"), or a local Party
-    committee ("ĐẢNG BỘ TỈNH THÁI NGUYÊN⏎ĐẢNG ỦY PHƯỜNG PHAN ĐÌNH PHÙNG" → "Đảng ủy phường Phan Đình Phùng")."""
+    issuer block: a department or board ("UBND TỈNH NGHỆ AN⏎SỞ XÂY DỰNG" → "Sở Xây dựng"), a local Party
+    committee ("ĐẢNG BỘ TỈNH THÁI NGUYÊN⏎ĐẢNG ỦY PHƯỜNG PHAN ĐÌNH PHÙNG" → "Đảng ủy phường Phan Đình Phùng"),
+    or the province's Party executive ("ĐẢNG BỘ TỈNH HÀ TĨNH⏎BAN CHẤP HÀNH" → "Ban Chấp hành Đảng bộ tỉnh")."""
     lines = [to_nfc(line).strip() for line in left_column if line.strip()][:_ISSUER_BLOCK_LINES]
     for parent, line in zip(lines, lines[1:], strict=False):
         if line.upper() != line:
@@ -332,6 +333,9 @@ def _department(left_column: list[str]) -> str | None:
         match = _LOCAL_PARTY_COMMITTEE.fullmatch(line)
         if match and parent_folded.startswith("dang bo"):
             return f"Đảng ủy {match[1].lower()} {match[2].title()}"
+        unit = re.match(r"dang bo (tinh|thanh pho)\b", parent_folded)
+        if unit and fold_diacritics(line) == "BAN CHAP HANH":  # "ĐẢNG BỘ TỈNH HÀ TĨNH⏎BAN CHẤP HÀNH"
+            return f"Ban Chấp hành Đảng bộ {_ISSUER_WORDS[unit[1]]}"
     return None
 
 
