@@ -774,3 +774,33 @@ def test_a_resolution_in_parts_keeps_them_out_of_its_title_and_in_its_paths() ->
         ("Phần II › I", "I. MỤC TIÊU"),
         ("Phần II › I › 1", "1. Nâng cấp cảng Vũng Áng đón tàu 100.000 tấn."),
     ]
+
+
+OFFICIAL_LETTER = """ỦY BAN NHÂN DÂN
+TỈNH BÌNH ĐỊNH
+Số: 6266/UBND-KT
+V/v đẩy nhanh tiến độ dự án đường ven biển
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Bình Định, ngày 15 tháng 10 năm 2025
+Kính gửi:
+- Sở Xây dựng;
+- UBND các xã, phường ven biển.
+Chủ tịch UBND tỉnh yêu cầu:
+1. Sở Xây dựng hoàn thành bàn giao mặt bằng trước ngày 30/11/2025.
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Lâm Hải Giang
+"""
+
+
+def test_an_official_letter_has_its_subject_for_title_and_its_addressees_kept_out_of_the_body() -> None:
+    document = parse_text(OFFICIAL_LETTER, "cv.txt")
+    meta = document.meta
+    assert (meta.doc_type.value, meta.number.value) == ("Công văn", "6266/UBND-KT")
+    assert meta.title.value == "Công văn về việc đẩy nhanh tiến độ dự án đường ven biển"
+    kinds = {clause.text: clause.kind for clause in document.clauses}
+    assert kinds["Độc lập - Tự do - Hạnh phúc"] == "header"
+    assert kinds["Kính gửi:"] == kinds["- Sở Xây dựng;"] == "recipients"
+    body = [c.text for c in document.clauses if c.kind not in ("header", "recipients", "signature")]
+    assert body == ["Chủ tịch UBND tỉnh yêu cầu:", "1. Sở Xây dựng hoàn thành bàn giao mặt bằng trước ngày 30/11/2025."]

@@ -82,6 +82,11 @@ _RECITAL_LINE = re.compile(r"(?:Can cu|CAN CU|Xet|XET|QUYET NGHI|QUYET DINH)\b")
 _RECITAL_END = re.compile(r"(?:nhu sau|quyet nghi|quyet dinh)\s*:\s*$", re.I)
 _FOOTNOTE = re.compile(r"\(\s*(?:\*|\ufffd)?\s*\)\s")  # "(*) …", "(�) …": a bullet
 _RECIPIENTS = re.compile(r"n[oa]i nh[ao]n\b", re.I)
+_ADDRESSEES = re.compile(r"kinh gui\b", re.I)  # "Kính gửi: - Sở Xây dựng; …" heads an official letter
+# The national name and motto above the dateline, however the header's columns came out.
+_NATIONAL_HEADING = re.compile(r"cong hoa xa hoi chu nghia viet nam|doc lap\s*[-–]\s*tu do\s*[-–]\s*hanh phuc", re.I)
+# The subject line of an official letter (công văn), under its number: "V/v đẩy nhanh tiến độ …".
+SUBJECT_LINE = re.compile(r"V/v\b\s*", re.I)
 # T/M, TM. (on behalf of), KT. (for the head), T/L, TL. (by order of), Q. (acting)
 _SIGNATURE_MARK = re.compile(r"(?:t\s*/\s*[ml]|t[ml]\s*\.|kt\s*\.|q\s*\.)", re.I)
 _SIGNATURE_ROLE = re.compile(r"(?:PHO )?(?:BI THU|CHU TICH|GIAM DOC|TRUONG BAN)\b")  # in capitals only
@@ -280,9 +285,11 @@ def _gather_units(text: str, legal: bool) -> list[_Unit]:
             role = "title"
         elif previous_blank and _APPENDIX.fullmatch(folded):
             role = "appendix"
-        elif _NUMBER_LINE.match(folded) or is_date_line(folded):
+        elif _NUMBER_LINE.match(folded) or is_date_line(folded) or _NATIONAL_HEADING.match(folded):
             role = "header"
-        elif _RECIPIENTS.match(folded):
+        elif in_front and SUBJECT_LINE.match(cleaned):
+            role = "title"
+        elif _RECIPIENTS.match(folded) or _ADDRESSEES.match(folded):
             role = "recipients"
         elif _is_signature_start(cleaned, folded):
             role = "signature"

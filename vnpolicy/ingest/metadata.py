@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from vnpolicy.ingest.clauses import DOC_TYPE_LINE, DOC_TYPES, type_word_and_title
+from vnpolicy.ingest.clauses import DOC_TYPE_LINE, DOC_TYPES, SUBJECT_LINE, type_word_and_title
 from vnpolicy.ingest.gazetteer import LOCALITIES, PROVINCES_BEFORE_2025, current_province, province_spellings
 from vnpolicy.ingest.models import Clause, DocumentMeta, MetaField
 from vnpolicy.ingest.normalize import clean_line, fold_diacritics, folded_form, to_nfc
@@ -60,6 +60,7 @@ _ENACTS = re.compile(r"\s+(?:xay dung|ban hanh|de ra|quyet nghi|thong nhat)\b")
 _SIGNATURE_WORDS = {"T", "M", "TM", "BAN", "PHO", "BI", "THU", "CHU", "TICH", "KT", "TL", "TINH", "UY"}
 _SIGNATURE_ROLE_LINE = re.compile(r"(?:T\s*/\s*M|TM|KT|TL|Q)\s*[./]?\s*\S.*|(?:PHO )?(?:BI THU|CHU TICH).*")
 _HEADER_LINES = 30
+_LETTER = DOC_TYPES["CONG VAN"]
 _TITLE_CHARS = 600
 
 
@@ -168,13 +169,16 @@ def _type_line(line: str) -> tuple[str, str] | None:
 
 
 def _doc_type(header: list[str], number: str | None) -> str | None:
+    """The type line's type, else the type its code names ("KH" of 179/KH-UBND), else an official letter's
+    (its code names no type, "6266/UBND-KT", but it has a subject line "V/v …")."""
     for line in header:
         if typed := _type_line(line):
             return typed[0]
     if number:
         agency = number.split("-", 1)[1].split("/")[0] if re.match(r"\d+-", number) else number.split("/")[-1]
-        return CODE_TYPES.get(fold_diacritics(agency.split("-")[0]).upper())
-    return None
+        if coded := CODE_TYPES.get(fold_diacritics(agency.split("-")[0]).upper()):
+            return coded
+    return _LETTER if any(SUBJECT_LINE.match(line.strip()) for line in header) else None
 
 
 def _number(text: str) -> str | None:
@@ -237,12 +241,17 @@ def _shorten(title: str) -> str:
     return title if len(title) <= _TITLE_CHARS else title[: _TITLE_CHARS - 1].rstrip() + "…"
 
 
-def _title(blocks: list[tuple[str, list[str]]], doc_type: str | None) -> str | None:
-    """The type and the full title under it: "Kế hoạch Phát triển kinh tế số … giai đoạn 2026 - 2030"."""
+def _title(blocks: list[tuple[str, list[str]]], doc_type: str | None, clauses: list[Clause]) -> str | None:
+    """The type and the full title under it: "Kế hoạch Phát triển kinh tế số … giai đoạn 2026 - 2030"; for an
+    official letter, its subject: "Công văn về việc đẩy nhanh tiến độ …"."""
     for block_type, lines in blocks:
         if doc_type and block_type != doc_type:
             continue
         return _shorten(" ".join([block_type, *lines]).removesuffix("."))
+    if doc_type == _LETTER:
+        for clause in clauses:
+            if clause.kind == "header" and (subject := SUBJECT_LINE.match(clause.text)):
+                return _shorten(f"{_LETTER} về việc {clause.text[subject.end() :]}".removesuffix("."))
     return doc_type
 
 
@@ -388,7 +397,7 @@ def extract_metadata(text: str, clauses: list[Clause]) -> DocumentMeta:
     province, locality = _province(text, header)
     doc_type = _doc_type(header, number)
     blocks = _title_blocks(clauses)
-    title = _title(blocks, doc_type)
+    title = _title(blocks, doc_type, clauses)
     signer, role = _signature(clauses)
     return DocumentMeta(
         title=_field(title),
