@@ -285,6 +285,8 @@ def test_a_syllable_of_a_frame_compound_is_still_a_concept(sample_service) -> No
     assert not {"nhung noi", "noi", "nhung"} & set(question.concepts), question.concepts  # the words that ask
     english = analyse("Which localities are building riverbank erosion embankments?", sample_service.retriever)
     assert {"ke", "sat lo", "bo song"} <= set(english.concepts)
+    cities = analyse("Which cities plan ring roads?", sample_service.retriever)  # "cities" asks, it is no topic
+    assert set(cities.concepts) == {"duong vanh dai"}, cities.concepts
 
 
 def test_function_words_are_no_concepts_and_punctuation_ends_a_phrase(sample_service) -> None:

@@ -163,7 +163,10 @@ def _english_concepts(query: Query, retriever: HybridRetriever) -> dict[str, flo
     """An English question's concepts: the Vietnamese glossary terms it contains, each one phrase, and its
     numbers and codes. Without a glossary term the dense leg alone carries it across languages."""
     numbers_and_codes = " ".join(re.findall(r"\d[\d.,]*%?|\b[A-Z][A-Za-z]*\d\w*", query.text))
-    phrases = [_phrase("_".join(segment_words(term))) for term in translate_terms(query.text)]
+    asked = query.folded  # without the words that ask "which provinces / cities": they are no concept
+    for pattern in (_ACROSS_PROVINCES, _ACROSS_PLACES):
+        asked = pattern.sub(" ", asked)
+    phrases = [_phrase("_".join(segment_words(term))) for term in translate_terms(asked)]
     words = phrases + [_phrase(w) for w in segment_words(numbers_and_codes)]
     return {w: _idf(retriever, w) for w in dict.fromkeys(words) if w not in _FRAME_WORDS}
 

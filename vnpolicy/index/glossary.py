@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import snowballstemmer
+
 GLOSSARY: dict[str, str] = {
     "offshore wind": "điện gió ngoài khơi", "wind power": "điện gió", "wind farm": "điện gió",
     "solar power": "điện mặt trời", "renewable energy": "năng lượng tái tạo", "power grid": "lưới điện",
@@ -123,31 +125,54 @@ GLOSSARY: dict[str, str] = {
     "open data": "dữ liệu mở", "dataset": "bộ dữ liệu", "pilot": "thí điểm", "petrol": "xăng",
     "gasoline": "xăng", "ride-hailing": "gọi xe", "publicly posted": "niêm yết công khai",
     "public posting": "niêm yết công khai", "dumping": "đổ thải", "landfill site": "bãi chôn lấp",
+    "set up": "thành lập", "quality management": "quản lý chất lượng", "standard": "tiêu chuẩn",
 }
-# A term matches in the plural too ("hospitals", "national roads", "sluices"), a word of three letters or more
-# only: "has" is not the plural of "ha" (hectares). A hyphen and a space are the same in a term ("dry-port
-# data", "septic-tank sludge", "low emission zone").
+# A term matches as a run of whole words, word for word or else stem for stem (the Snowball English stemmer):
+# "hospitals", "resettling" (resettlement), "databases", "trained" (training). Where two terms share their
+# stems ("park" and "parking"), the stems stand for the shorter one, the other matches word for word. A term
+# is not read after "non-" ("non-public investment" is no public investment).
+_WORD = re.compile(r"[a-z0-9]+(?:'s)?")
+_STEMMER = snowballstemmer.stemmer("english")
 
 
-def _key(term: str) -> str:
-    return term.lower().replace("-", " ")
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
 
 
-def _spaced(term: str) -> str:
-    return re.escape(term).replace(r"\-", "[- ]").replace(r"\ ", "[- ]")
+def _stems(words: list[str]) -> tuple[str, ...]:
+    return tuple(_STEMMER.stemWords(words))
 
 
-_BY_LOWER_CASE = {_key(term): vietnamese for term, vietnamese in GLOSSARY.items()}
-_PATTERN = re.compile(
-    r"\b(" + "|".join(_spaced(term) for term in sorted(GLOSSARY, key=len, reverse=True)) + r")"
-    r"(?:(?<=[a-z]{3})e?s)?\b",
-    re.I,
-)
+_BY_WORDS = {tuple(_words(term)): vietnamese for term, vietnamese in GLOSSARY.items()}
+_BY_STEMS = {
+    _stems(list(words)): vietnamese
+    for words, vietnamese in sorted(_BY_WORDS.items(), key=lambda item: -len("".join(item[0])))
+}  # the shorter of two terms with the same stems written last, so it stands for them
+_LONGEST = max(map(len, _BY_WORDS))
 
 
 def translate_terms(text: str) -> list[str]:
-    """The Vietnamese terms for the English terms found in `text`, in order of appearance."""
-    return [_BY_LOWER_CASE[_key(match.group(1))] for match in _PATTERN.finditer(text)]
+    """The Vietnamese terms for the English terms found in `text`, in order of appearance, longest first."""
+    words = _words(text)
+    stems = _stems(words)
+    found, position = [], 0
+    while position < len(words):
+        size = next(
+            (
+                size for size in range(min(_LONGEST, len(words) - position), 0, -1)
+                if tuple(words[position : position + size]) in _BY_WORDS
+                or stems[position : position + size] in _BY_STEMS
+            ),
+            0,
+        )
+        if not size or (position and words[position - 1] == "non"):
+            position += 1
+            continue
+        key = tuple(words[position : position + size])
+        found.append(_BY_WORDS[key] if key in _BY_WORDS else _BY_STEMS[stems[position : position + size]])
+        position += size
+    return found
+
 
 _ENGLISH_WORDS = frozenset(
     "the which what where when how who whose is are was were do does did of to in on for with by from and or "
