@@ -1,7 +1,7 @@
 """Fit the support model on the TUNING half of the gold questions and write answer/support_model.json.
 
     python -m vnpolicy.eval.fit_support [--home DIR]
-    python -m vnpolicy.eval.fit_support --nested [--home DIR]   # judge a change on the tuning half; writes nothing
+    python -m vnpolicy.eval.fit_support --nested [--partitions N] [--home DIR]   # judge a change; writes nothing
 
 Each question's candidate clauses (`evidence.gather`, per province) are labelled from the gold set: a
 clause containing a gold snippet supports its question; every clause of an unanswerable question, and
@@ -14,12 +14,14 @@ the best answers over its out-of-fold scores. The province model of aggregate qu
 (answer/provinces.py) is fitted on the provinces of the aggregate-intent questions, from their clauses'
 out-of-fold confidences, its threshold per language by cross-validation over the same folds. Test-half
 questions are dropped before anything is computed. `--nested` prints how many tuning questions are
-answered right when the thresholds too are chosen without their fold (`nested_outcomes`).
+answered right when the thresholds too are chosen without their fold (`nested_outcomes`); with
+`--partitions N`, the mean over N partitions into folds, as one partition's figure moves by several questions.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -138,14 +140,20 @@ def objective(items: Sequence[Example], answer: Callable[[Example], list[Evidenc
     return float(np.mean([all(outcomes(example, answer(example)).values()) for example in items]))
 
 
-def folds(items: Sequence[Example], count: int = FOLDS) -> list[list[int]]:
+def folds(items: Sequence[Example], count: int = FOLDS, partition: int = 0) -> list[list[int]]:
     """Question indices in `count` folds; one question family (a question and its translations) per fold,
-    assigned in order of first appearance so the folds do not depend on anything outside the tuning half."""
+    assigned in order of first appearance so the folds do not depend on anything outside the tuning half.
+    Another `partition` assigns the families by a hash of their name and the partition's number instead:
+    the nested estimate moves by several questions from one partition to another (see `main`)."""
     groups: dict[str, int] = {}
     assignment = []
     for example in items:
         group = example.question.group
-        groups.setdefault(group, len(groups) % count)
+        if partition:
+            digest = hashlib.sha256(f"{partition}:{group}".encode()).digest()
+            groups.setdefault(group, int.from_bytes(digest[:4], "big") % count)
+        else:
+            groups.setdefault(group, len(groups) % count)
         assignment.append(groups[group])
     return [[i for i, fold in enumerate(assignment) if fold == k] for k in range(count)]
 
@@ -158,12 +166,12 @@ def _best_threshold(members: Sequence[Example], answer_at: Callable[[Example, fl
     return float(plateau[len(plateau) // 2]), round(best, 4)
 
 
-def out_of_fold(items: list[Example]) -> list[Example]:
+def out_of_fold(items: list[Example], partition: int = 0) -> list[Example]:
     """Copies of the examples whose clauses carry confidences from models fitted on the other folds."""
     scored = [
         Example(ex.question, ex.kind, [Evidence(e.hit, e.features) for e in ex.evidence], ex.labels) for ex in items
     ]
-    for held_out in folds(items):
+    for held_out in folds(items, partition=partition):
         model = fit_model([items[i] for i in range(len(items)) if i not in set(held_out)])
         for i in held_out:
             model.score(scored[i].evidence)
@@ -208,12 +216,12 @@ class ProvinceFolds:
         return [p.items[0] for p, _ in self.grouped[i] if self.confidence[(i, p.name)] >= threshold]
 
 
-def province_folds(scored: list[Example]) -> ProvinceFolds:
+def province_folds(scored: list[Example], partition: int = 0) -> ProvinceFolds:
     aggregate = [ex for ex in scored if ex.kind.startswith("aggregate")]
     found = ProvinceFolds(
         aggregate, [province_rows(ex) for ex in aggregate], {}, {id(ex): i for i, ex in enumerate(aggregate)}
     )
-    for held_out in folds(aggregate):
+    for held_out in folds(aggregate, partition=partition):
         training = found.rows(i for i in range(len(aggregate)) if i not in set(held_out))
         model = _fit_rows(training, PROVINCE_FEATURES, None)
         for i in held_out:
@@ -235,13 +243,13 @@ def fit_province_model(scored: list[Example]) -> tuple[SupportModel, dict[str, f
     return model, objectives
 
 
-def nested_outcomes(items: list[Example]) -> list[tuple[Example, bool]]:
+def nested_outcomes(items: list[Example], partition: int = 0) -> list[tuple[Example, bool]]:
     """Each tuning question with whether it is answered right when nothing it decides was fitted with it:
     its clauses and provinces scored by models fitted on the other folds (as for the thresholds), and the
     thresholds chosen on the other folds too. `fit`'s cv_objective scores the thresholds on the questions
     they were chosen on; this does not, so it is the figure to judge a change by on the tuning half."""
-    scored = out_of_fold(items)
-    provinces = province_folds(scored)
+    scored = out_of_fold(items, partition)
+    provinces = province_folds(scored, partition)
 
     def answer_at(example: Example, threshold: float) -> list[Evidence]:
         if example.kind.startswith("aggregate"):
@@ -249,7 +257,7 @@ def nested_outcomes(items: list[Example]) -> list[tuple[Example, bool]]:
         return supporting(example.evidence, threshold)
 
     judged = []
-    for held_out in folds(scored):
+    for held_out in folds(scored, partition=partition):
         train = [ex for i, ex in enumerate(scored) if i not in set(held_out)]
         thresholds = {
             kind: _best_threshold([ex for ex in train if ex.kind == kind], answer_at)[0]
@@ -285,20 +293,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--home", type=Path, help="data directory with the embedding model (default: VNPOLICY_HOME)")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--nested", action="store_true", help="print the nested cross-validation estimate only")
+    parser.add_argument(
+        "--partitions", type=int, default=1,
+        help="with --nested, average over this many partitions into folds (the estimate's noise is several questions)",
+    )
     args = parser.parse_args(argv)
     from vnpolicy.api.service import VnPolicy
 
     service = VnPolicy(args.home)
     service.ingest([SAMPLE])
     if args.nested:
-        judged = nested_outcomes(examples(service, load_answer_set()))
-        for kind in sorted({example.question.kind for example, _ in judged}):
-            right = [ok for example, ok in judged if example.question.kind == kind]
-            print(f"{kind:<36}{sum(right):>4} of {len(right)} right")
-        for language in sorted({example.question.lang for example, _ in judged}):
-            right = [ok for example, ok in judged if example.question.lang == language]
-            print(f"{language or 'unmarked (dev, unanswerable.jsonl)':<36}{sum(right):>4} of {len(right)} right")
-        print(f"{'tuning half':<36}{sum(ok for _, ok in judged):>4} of {len(judged)} right")
+        items = examples(service, load_answer_set())
+        runs = [nested_outcomes(items, partition) for partition in range(args.partitions)]
+        if args.partitions > 1:
+            print("tuning half, each partition: " + ", ".join(str(sum(ok for _, ok in run)) for run in runs))
+        for group_of in (lambda q: q.kind, lambda q: q.lang or "unmarked (dev, unanswerable.jsonl)"):
+            for group in sorted({group_of(example.question) for example, _ in runs[0]}):
+                right = [sum(ok for example, ok in run if group_of(example.question) == group) for run in runs]
+                total = sum(group_of(example.question) == group for example, _ in runs[0])
+                print(f"{group:<36}{sum(right) / len(runs):>6.1f} of {total} right")
+        mean = sum(sum(ok for _, ok in run) for run in runs) / len(runs)
+        print(f"{'tuning half':<36}{mean:>6.1f} of {len(runs[0])} right" + (" (mean)" if len(runs) > 1 else ""))
         return 0
     model, summary = fit(service, load_answer_set())
     args.out.write_text(json.dumps({"fitted_on": summary, "model": model.to_dict()}, indent=1) + "\n", encoding="utf-8")
