@@ -305,6 +305,14 @@ def test_function_words_are_no_concepts_and_punctuation_ends_a_phrase(sample_ser
     assert max(housing, key=housing.__getitem__) == "nha o xa hoi", housing
 
 
+def test_the_year_of_a_named_document_says_which_document_not_what_is_asked(sample_service) -> None:
+    """A clause of Trà Vinh's programme of 11/11/2021 need not state 2021 to answer what it targets for 2025."""
+    asked = "Chương trình số 22 ban hành năm 2021 của Trà Vinh đặt mục tiêu gì cho năm 2025?"
+    question = analyse(asked, sample_service.retriever)
+    assert len(question.documents) == 1 and question.years == ("2025",), (question.documents, question.years)
+    assert "2021" not in question.concepts and "2025" in question.concepts
+
+
 def test_a_lookup_naming_a_document_by_its_number_is_searched_within_it(sample_service) -> None:
     answer = answer_question(sample_service, "Kế hoạch 182 đặt mục tiêu gì về giao thông?")
     documents = sample_service.retriever.table.documents.values()

@@ -4,7 +4,7 @@ parsed documents (their text written here in a real layout), no model needed."""
 from __future__ import annotations
 
 from vnpolicy.answer.documents import named_documents
-from vnpolicy.answer.evidence import Evidence, list_items
+from vnpolicy.answer.evidence import Evidence, list_heads, list_items
 from vnpolicy.index.retriever import ClauseTable
 from vnpolicy.ingest.pipeline import parse_text
 
@@ -111,3 +111,15 @@ def test_a_clause_introducing_a_list_brings_the_list_items() -> None:
     assert "Bảo Minh" in texts[1] and all(item.confidence == 0.9 for item in items[table.clauses[lead].id])
     last = next(row for row, clause in enumerate(table.clauses) if clause.text.startswith("(3)"))
     assert list_items([Evidence(table.hit(last, 1.0, {}), {}, 0.9)], table) == {}  # no colon, no list
+
+
+def test_a_cited_item_of_a_list_brings_the_clause_introducing_it() -> None:
+    table = ClauseTable(_documents())
+    second = next(row for row, clause in enumerate(table.clauses) if "nhất 05 cụm" in clause.text)
+    heads = list_heads([Evidence(table.hit(second, 1.0, {}), {}, 0.9)], table)
+    head = heads[table.clauses[second].id]
+    assert head.hit.text.endswith("trong đó:") and head.confidence == 0.9  # past the list's first item
+    cited_too = [Evidence(table.hit(row, 1.0, {}), {}, 0.9) for row in (second, table.row_of[head.hit.clause_id])]
+    assert list_heads(cited_too, table) == {}  # a head cited already is not brought again
+    after = next(row for row, clause in enumerate(table.clauses) if clause.text.startswith("(3)"))
+    assert list_heads([Evidence(table.hit(after, 1.0, {}), {}, 0.9)], table) == {}  # its parent ends with no colon

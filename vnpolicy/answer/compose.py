@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Literal
 
-from vnpolicy.answer.evidence import Evidence, effective_filters, gather, list_items
+from vnpolicy.answer.evidence import Evidence, effective_filters, gather, list_heads, list_items
 from vnpolicy.answer.question import Intent, Question, analyse
 from vnpolicy.answer.quotes import best_quote_span, display_span, verified
 from vnpolicy.answer.sources import answer_figures, province_label, source_line
@@ -76,9 +76,11 @@ class Answer:
 def compose(
     question: Question, supported: list[Evidence], related: list[Evidence], texts: dict[str, str],
     provinces_checked: int, items_of: dict[str, list[Evidence]] | None = None,
+    head_of: dict[str, Evidence] | None = None,
 ) -> tuple[str, list[Citation], list[ProvinceAnswer]]:
     """The answer's text, citations and provinces; a lookup's clause that introduces a list is followed by
-    the list's items (`items_of`, see `evidence.list_items`)."""
+    the list's items (`items_of`, see `evidence.list_items`), one that is an item of a list is preceded by
+    the clause introducing it (`head_of`, see `evidence.list_heads`)."""
     citations: list[Citation] = []
     language = question.language
 
@@ -147,7 +149,10 @@ def compose(
 
     lines = ["According to the documents:" if english else "Theo các văn bản đã nạp:"]
     for item in supported[:MAX_LOOKUP_CLAUSES]:
-        for shown in [item, *(items_of or {}).get(item.hit.clause_id, [])]:
+        head = (head_of or {}).get(item.hit.clause_id)
+        for shown in [*([head] if head else []), item, *(items_of or {}).get(item.hit.clause_id, [])]:
+            if any(citation.clause_id == shown.hit.clause_id for citation in citations):
+                continue  # a list's head or item that another cited clause brought already
             citation = cite(shown)
             if citation:
                 lines.append(f"- {citation.source_line}: “{citation.quote_display}” [{citation.n}]")
@@ -199,14 +204,16 @@ def answer_question(
         else supporting(evidence, model.threshold(analysed.intent, analysed.language))
     )
     related = sorted(evidence, key=lambda item: -item.confidence)[:MAX_RELATED] if not supported else []
-    items_of = list_items(supported[:MAX_LOOKUP_CLAUSES], retriever.table) if analysed.intent == "lookup" else {}
+    lookup = analysed.intent == "lookup"
+    items_of = list_items(supported[:MAX_LOOKUP_CLAUSES], retriever.table) if lookup else {}
+    head_of = list_heads(supported[:MAX_LOOKUP_CLAUSES], retriever.table) if lookup else {}
     texts = {
         doc_id: doc.text
         for doc_id in {item.hit.document_id for item in supported + related}
         if (doc := service.store.document(doc_id, with_clauses=False)) is not None
     }
     checked = len({item.hit.province for item in evidence})
-    text, citations, provinces = compose(analysed, supported, related, texts, checked, items_of)
+    text, citations, provinces = compose(analysed, supported, related, texts, checked, items_of, head_of)
     return Answer(
         question=analysed.text, answer=text, citations=citations, provinces=provinces, intent=analysed.intent,
         supported=bool(supported) and any(not c.related for c in citations), language=analysed.language,

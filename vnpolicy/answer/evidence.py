@@ -20,6 +20,7 @@ from vnpolicy.ingest.models import PATH_SEPARATOR
 
 CANDIDATES_PER_PROVINCE = {"aggregate": 5, "lookup": 8}
 MAX_LIST_ITEMS = 6
+MAX_LIST_WALK = 30  # how far back a list item looks for the clause that introduces its list
 
 FEATURES = (
     "dense_cosine", "dense_z", "dense_gap", "dense_rank_log", "exact_bm25", "folded_bm25", "lexical_rank_log",
@@ -104,6 +105,34 @@ def gather(question: Question, retriever: HybridRetriever, filters: SearchFilter
         for item in evidence:
             item.features[gap] = item.features[name] - best_value
     return evidence
+
+
+def list_heads(supported: list[Evidence], table: ClauseTable) -> dict[str, Evidence]:
+    """For each clause that is an item of a list, by its id, the clause that introduces the list ("1. Vốn ngân
+    sách nhà nước: 1.280 tỷ đồng, bao gồm:") when that ends with ":" and is not cited already: the nearest
+    clause before it in its document at its own path (a bullet's) or its parent path (a numbered item's),
+    past the list's other items. Quoted alone, "+ Hoàn thiện hạ tầng kỹ thuật KCN … 285 tỷ đồng" does not
+    say of which capital."""
+    shown = {item.hit.clause_id for item in supported}
+    found: dict[str, Evidence] = {}
+    for item in supported:
+        row = table.row_of[item.hit.clause_id]
+        own = table.clauses[row]
+        head_path = own.path if own.kind == "bullet" else own.path.rpartition(PATH_SEPARATOR)[0]
+        for preceding in range(row - 1, max(row - 1 - MAX_LIST_WALK, -1), -1):
+            clause = table.clauses[preceding]
+            in_list = clause.path.startswith(head_path + PATH_SEPARATOR) or (
+                clause.path == head_path and clause.kind == "bullet"
+            )
+            if clause.document_id != own.document_id or not head_path or not (in_list or clause.path == head_path):
+                break
+            if in_list:
+                continue
+            if clause.id not in shown and (clause.restored_text or clause.text).rstrip().endswith(":"):
+                shown.add(clause.id)
+                found[item.hit.clause_id] = Evidence(table.hit(preceding, item.hit.score, {}), {}, item.confidence)
+            break
+    return found
 
 
 def list_items(supported: list[Evidence], table: ClauseTable) -> dict[str, list[Evidence]]:

@@ -103,12 +103,28 @@ def analyse(text: str, retriever: HybridRetriever) -> Question:
         _english_concepts(query, retriever) if query.english else _vietnamese_concepts(words, frame, retriever)
     )
     indexed = set(retriever.provinces())
+    documents = tuple(named_documents(query.text, retriever.table.documents.values(), query.province))
+    naming = _years_naming(documents, retriever)
     return Question(
-        query=query, intent=detect_intent(query), words=words, years=tuple(_YEAR.findall(query.text)),
-        concepts=concepts, absent=tuple(_absent_words(query, words, frame, concepts, retriever)),
+        query=query, intent=detect_intent(query), words=words,
+        years=tuple(year for year in _YEAR.findall(query.text) if year not in naming),
+        concepts={concept: weight for concept, weight in concepts.items() if concept not in naming},
+        absent=tuple(_absent_words(query, words, frame, concepts, retriever)),
         unindexed_places=tuple(place for place in query.places if not (provinces_of(place) | {place}) & indexed),
-        documents=tuple(named_documents(query.text, retriever.table.documents.values(), query.province)),
+        documents=documents,
     )
+
+
+def _years_naming(documents: tuple[str, ...], retriever: HybridRetriever) -> frozenset[str]:
+    """The years that tell which of the documents the question names it means ("per the December 2025 Party
+    resolution", "57/2025/NQ-HĐND"): the years of their dates and numbers. They say which document, not what
+    is asked, so a clause that answers need not state them. (Not the years of its title: "giai đoạn 2021 -
+    2025, tầm nhìn đến năm 2030" are the years its targets are set for, which a question may ask about.)"""
+    found: set[str] = set()
+    for document_id in documents:
+        meta = retriever.table.documents[document_id].meta
+        found.update(_YEAR.findall(" ".join(filter(None, (meta.date.value, meta.number.value)))))
+    return frozenset(found)
 
 
 def _phrase(word: str) -> str:
