@@ -804,3 +804,32 @@ def test_an_official_letter_has_its_subject_for_title_and_its_addressees_kept_ou
     assert kinds["Kính gửi:"] == kinds["- Sở Xây dựng;"] == "recipients"
     body = [c.text for c in document.clauses if c.kind not in ("header", "recipients", "signature")]
     assert body == ["Chủ tịch UBND tỉnh yêu cầu:", "1. Sở Xây dựng hoàn thành bàn giao mặt bằng trước ngày 30/11/2025."]
+
+
+# A web page's tables copied as text: the cells of a row separated by a tab.
+TAB_SEPARATED_RESOLUTION = (
+    "HỘI ĐỒNG NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+    "TỈNH THANH HÓA\tĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 12/2025/NQ-HĐND\tThanh Hóa, ngày 8 tháng 12 năm 2025\n"
+    "NGHỊ QUYẾT\n"
+    "Quy định chính sách hỗ trợ phát triển hạ tầng cụm công nghiệp\n"
+    "QUYẾT NGHỊ:\n"
+    "Điều 1. Hỗ trợ 3 tỷ đồng/cụm công nghiệp để đầu tư hệ thống xử lý nước thải tập trung.\n"
+    "Điều 2. Nghị quyết này có hiệu lực từ ngày 01 tháng 01 năm 2026.\n"
+    "Nơi nhận:\tCHỦ TỊCH\n"
+    "- Ủy ban Thường vụ Quốc hội;\t\n"
+    "- Lưu: VT.\tLại Thế Nguyên\n"
+)
+
+
+def test_columns_separated_by_a_tab_are_read_apart() -> None:
+    document = parse_text(TAB_SEPARATED_RESOLUTION, "nq.txt")
+    meta = document.meta
+    assert (meta.number.value, meta.date.value, meta.province.value) == ("12/2025/NQ-HĐND", "2025-12-08", "Thanh Hóa")
+    assert (meta.signer.value, meta.signer_role.value) == ("Lại Thế Nguyên", "CHỦ TỊCH")
+    kinds = {clause.text: clause.kind for clause in document.clauses}
+    assert kinds["Độc lập - Tự do - Hạnh phúc"] == kinds["TỈNH THANH HÓA"] == "header"
+    assert kinds["- Lưu: VT."] == "recipients" and kinds["Lại Thế Nguyên"] == "signature"
+    assert [c.path for c in document.clauses if c.kind not in ("header", "recital", "recipients", "signature")] == [
+        "Điều 1", "Điều 2",
+    ]

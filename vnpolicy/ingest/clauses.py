@@ -45,9 +45,10 @@ _STRUCTURAL = frozenset({"section", "roman", "number", "letter", "legal"})
 _LONE_HEAD_WORD = re.compile(
     r"(?:PHAN|Phan|CHUONG|Chuong|MUC|Muc|DIEU|Dieu|So|SO)\s*:?|\d{1,2}(?:\.\d{1,2}){0,3}\.|[a-zđ]\)|[IVX]{1,4}\s*[.\-–]"
 )
-# Two columns side by side on one line (a wide gap), or a signature set into the distribution list of an
-# OCR page ("Nơi nhận: T/M BAN THƯỜNG VỤ"): each column is a line of its own.
-_COLUMN_GAP = re.compile(r"(?<=\S)[ \t]{6,}(?=\S)")
+# Two columns side by side on one line (a wide gap, or a tab: a table's cells copied from a web page as
+# text), or a signature set into the distribution list of an OCR page ("Nơi nhận: T/M BAN THƯỜNG VỤ"): each
+# column is a line of its own.
+_COLUMN_GAP = re.compile(r"(?<=\S)(?:[ \t]{6,}|[ \t]*\t[ \t]*)(?=\S)")
 _INLINE_SIGNATURE = re.compile(r"(?<=\S)\s+(?=(?:T\s*/\s*[ML]|T[ML]\s*\.|KT\s*\.)\s*[A-ZĐ])")
 _DECORATION = re.compile(r"[-–—_=*~.]+")  # "-------", "*": rules under a header, not text
 # The types of document by their folded type word.
