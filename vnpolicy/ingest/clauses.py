@@ -45,10 +45,12 @@ _STRUCTURAL = frozenset({"section", "roman", "number", "letter", "legal"})
 _LONE_HEAD_WORD = re.compile(
     r"(?:PHAN|Phan|CHUONG|Chuong|MUC|Muc|DIEU|Dieu|So|SO)\s*:?|\d{1,2}(?:\.\d{1,2}){0,3}\.|[a-zđ]\)|[IVX]{1,4}\s*[.\-–]"
 )
-# Two columns side by side on one line (a wide gap, or a tab: a table's cells copied from a web page as
-# text), or a signature set into the distribution list of an OCR page ("Nơi nhận: T/M BAN THƯỜNG VỤ"): each
-# column is a line of its own.
-_COLUMN_GAP = re.compile(r"(?<=\S)(?:[ \t]{6,}|[ \t]*\t[ \t]*)(?=\S)")
+# Two columns side by side on one line (a wide gap, or the one tab between the two cells of a header or
+# signature table copied from a web page as text; a row of three cells or more is a table's data, kept whole),
+# or a signature set into the distribution list of an OCR page ("Nơi nhận: T/M BAN THƯỜNG VỤ"): each column
+# is a line of its own.
+_COLUMN_GAP = re.compile(r"(?<=\S)[ \t]{6,}(?=\S)")
+_CELL_GAP = re.compile(r"(?<=\S)[ \t]*\t[ \t]*(?=\S)")
 _INLINE_SIGNATURE = re.compile(r"(?<=\S)\s+(?=(?:T\s*/\s*[ML]|T[ML]\s*\.|KT\s*\.)\s*[A-ZĐ])")
 _DECORATION = re.compile(r"[-–—_=*~.]+")  # "-------", "*": rules under a header, not text
 # The types of document by their folded type word.
@@ -133,6 +135,8 @@ def _columns(text: str) -> list[tuple[int, int]]:
         line = text[start:end]
         folded = fold_diacritics(line.strip())
         gap = _COLUMN_GAP.search(line)
+        if gap is None and len(cell_gaps := list(_CELL_GAP.finditer(line))) == 1:
+            gap = cell_gaps[0]
         if gap is None and (_RECIPIENTS.match(folded) or folded.startswith("-")):
             gap = _INLINE_SIGNATURE.search(line)
         if gap is None:
@@ -284,7 +288,7 @@ def _gather_units(text: str, legal: bool) -> list[_Unit]:
         alone = caps and DOC_TYPE_LINE.fullmatch(folded.rstrip(" .")) is not None
         if opens_part and (alone or (in_front and type_word_and_title(cleaned) is not None)):
             role = "title"
-        elif previous_blank and _APPENDIX.fullmatch(folded):
+        elif (previous_blank or previous_name) and _APPENDIX.fullmatch(folded):
             role = "appendix"
         elif _NUMBER_LINE.match(folded) or is_date_line(folded) or _NATIONAL_HEADING.match(folded):
             role = "header"
