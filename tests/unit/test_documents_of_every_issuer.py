@@ -836,3 +836,43 @@ def test_columns_separated_by_a_tab_are_read_apart() -> None:
     body = [c for c in document.clauses if c.kind not in ("header", "recital", "recipients", "signature")]
     assert [c.path for c in body][:2] == ["Điều 1", "Điều 2"]
     assert any("1 Cụm công nghiệp Vạn Thắng 3" in c.text for c in body)  # a row of three cells stays whole
+
+
+PLAN_WITH_A_PARAGRAPH_UNDER_ITS_TITLE = """ỦY BAN NHÂN DÂN
+TỈNH LÂM ĐỒNG
+Số: 77/KH-UBND
+Lâm Đồng, ngày 2 tháng 1 năm 2026
+KẾ HOẠCH
+Phát triển du lịch năm 2026
+Năm 2025, du lịch của tỉnh tăng trưởng khá.
+Tỉnh đặt mục tiêu đón 9 triệu lượt khách năm 2026.
+I. MỤC TIÊU
+1. Đón 9 triệu lượt khách.
+"""
+
+DECISION_WITH_DASHED_ARTICLES = """ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG
+Số: 05/2026/QĐ-UBND
+QUYẾT ĐỊNH
+Ban hành Quy định quản lý cụm công nghiệp
+QUYẾT ĐỊNH:
+Điều 1 - Phạm vi điều chỉnh
+Quy định này áp dụng cho các cụm công nghiệp trên địa bàn tỉnh.
+Điều 2 – Hiệu lực
+Quyết định có hiệu lực kể từ ngày ký, thay thế Điều 5 - 7 của Quyết định số 12/2020/QĐ-UBND.
+"""
+
+
+def test_a_sentence_right_under_the_title_is_body_text_not_title() -> None:
+    document = parse_text(PLAN_WITH_A_PARAGRAPH_UNDER_ITS_TITLE, "kh.txt")
+    assert document.meta.title.value == "Kế hoạch Phát triển du lịch năm 2026"
+    body = [(c.kind, c.text) for c in document.clauses if c.kind != "header"]
+    assert body[:2] == [
+        ("paragraph", "Năm 2025, du lịch của tỉnh tăng trưởng khá."),
+        ("paragraph", "Tỉnh đặt mục tiêu đón 9 triệu lượt khách năm 2026."),
+    ]
+
+
+def test_articles_headed_with_a_dash_are_articles() -> None:
+    document = parse_text(DECISION_WITH_DASHED_ARTICLES, "qd.txt")
+    paths = [c.path for c in document.clauses if c.kind not in ("header", "recital")]
+    assert paths == ["Điều 1", "Điều 2"]  # "Điều 5 - 7 của Quyết định …" is a reference inside Điều 2

@@ -33,7 +33,8 @@ _BULLET = re.compile(rf"[{re.escape(BULLET_CHARS)}]\s*(?=\S)")
 # Legal units, matched on the folded line: "Điều 5." (the full stop tells an article from a reference
 # such as "Điều 28 Luật Thủ đô"), "Chương II", "Mục 1", "Phần thứ nhất" — a heading word in title or
 # upper case, followed by nothing or by an upper-case title.
-_ARTICLE = re.compile(r"(?:DIEU|Dieu)\s+(?P<label>\d{1,3}[a-z]?)\s*[.:]")
+# "Điều 5." or "Điều 5:" or "Điều 5 - Phạm vi …" (a dash before a capital: "Điều 5 - 7" is a reference).
+_ARTICLE = re.compile(r"(?:DIEU|Dieu)\s+(?P<label>\d{1,3}[a-z]?)\s*(?:[.:]|[-–]\s+(?=[A-Z]))")
 _DIVISION = re.compile(
     r"(?P<word>PHAN|Phan|CHUONG|Chuong|MUC|Muc)\s+(?P<label>(?:THU|thu)\s+[A-Za-z]+|[IVXLC]+|\d{1,2})\b\s*[.:\-–]?"
 )
@@ -310,6 +311,7 @@ def _gather_units(text: str, legal: bool) -> list[_Unit]:
             or (in_front and caps and not previous_caps)
             or (in_front and _RECITAL_LINE.match(folded) is not None)
             or (in_front and previous_ends_sentence and cleaned[:1].isupper())
+            or (in_front and cleaned[:1].isupper() and cleaned.rstrip().endswith("."))  # a sentence of its own
         )
         offset = start + (len(raw) - len(raw.lstrip()))
         if starts_block or not units:
@@ -456,8 +458,8 @@ def _continues_title(unit: _Unit, text: str) -> bool:
     folded = fold_diacritics(display)
     if len(display) > _TITLE_CHARS or _ENACTING_BODY.match(folded) or _RECITAL_LINE.match(folded):
         return False
-    if _RECITAL_END.search(folded):  # "…, Ban Thường vụ Tỉnh ủy ban hành Chương trình hành động như sau:"
-        return False
+    if _RECITAL_END.search(folded) or display.rstrip().endswith("."):  # a title ends no sentence
+        return False  # "…, Ban Thường vụ Tỉnh ủy ban hành Chương trình hành động như sau:", "Năm 2025, …."
     if not unit.after_blank or _is_caps(display) or display[:1].islower() or display.startswith("("):
         return True
     return folded[:4].lower() == "cua "
@@ -484,8 +486,11 @@ def _mark_titles(units: list[_Unit], text: str) -> None:
     for index, unit in enumerate(units):
         if unit.role != "title":
             continue
-        for position, following in enumerate(units[index + 1 :]):
-            if not (_opens_title if position == 0 else _continues_title)(following, text):
+        for position, following in enumerate(units[index + 1 :], start=index + 1):
+            previous = _display(units[position - 1], text)
+            if previous.endswith((".", ";")) and not DOC_TYPE_LINE.fullmatch(fold_diacritics(previous).rstrip(" .")):
+                break  # a title ends no sentence: what follows one is body text or a recital
+            if not (_opens_title if position == index + 1 else _continues_title)(following, text):
                 break
             following.role = "title"
 
