@@ -876,3 +876,35 @@ def test_articles_headed_with_a_dash_are_articles() -> None:
     document = parse_text(DECISION_WITH_DASHED_ARTICLES, "qd.txt")
     paths = [c.path for c in document.clauses if c.kind not in ("header", "recital")]
     assert paths == ["Điều 1", "Điều 2"]  # "Điều 5 - 7 của Quyết định …" is a reference inside Điều 2
+
+
+def _antiword_row(left: str, right: str) -> str:
+    return f"|{left:<40}|{right:<40}|"
+
+
+# A .doc whose header and signature are tables, as antiword writes them: cells between "|", padded.
+ANTIWORD_PLAN = "\n".join([
+    _antiword_row("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+    _antiword_row("TỈNH QUẢNG TRỊ", "Độc lập - Tự do - Hạnh phúc"),
+    _antiword_row("-------", "---------------"),
+    _antiword_row("Số: 301/KH-UBND", "Quảng Trị, ngày 19 tháng 12 năm 2025"),
+    "", "KẾ HOẠCH", "", "Phát triển hạ tầng logistics tỉnh Quảng Trị", "", "giai đoạn 2026 - 2030", "",
+    "I. MỤC TIÊU", "", "1. Hình thành Trung tâm logistics Lao Bảo - Đông Hà với diện tích 50 ha.", "",
+    _antiword_row("Nơi nhận:", "TM. ỦY BAN NHÂN DÂN"),
+    _antiword_row("- Lưu: VT, KT.", "KT. CHỦ TỊCH"),
+    _antiword_row("", ""),
+    _antiword_row("", "Hoàng Nam"),
+    "",
+])
+
+
+def test_a_word_table_drawn_by_antiword_is_read_as_two_columns() -> None:
+    document = parse_text(ANTIWORD_PLAN, "kh.doc")
+    meta = document.meta
+    assert (meta.number.value, meta.date.value, meta.province.value) == ("301/KH-UBND", "2025-12-19", "Quảng Trị")
+    assert meta.title.value == "Kế hoạch Phát triển hạ tầng logistics tỉnh Quảng Trị giai đoạn 2026 - 2030"
+    assert (meta.signer.value, meta.signer_role.value) == ("Hoàng Nam", "KT. CHỦ TỊCH")
+    body = [(c.path, c.text) for c in document.clauses if c.kind not in ("header", "recipients", "signature")]
+    assert body == [
+        ("I", "I. MỤC TIÊU"), ("I › 1", "1. Hình thành Trung tâm logistics Lao Bảo - Đông Hà với diện tích 50 ha."),
+    ]

@@ -52,6 +52,7 @@ _LONE_HEAD_WORD = re.compile(
 # is a line of its own.
 _COLUMN_GAP = re.compile(r"(?<=\S)[ \t]{6,}(?=\S)")
 _CELL_GAP = re.compile(r"(?<=\S)[ \t]*\t[ \t]*(?=\S)")
+_TABLE_ROW = re.compile(r"\s*\|.*\|\s*")
 _INLINE_SIGNATURE = re.compile(r"(?<=\S)\s+(?=(?:T\s*/\s*[ML]|T[ML]\s*\.|KT\s*\.)\s*[A-ZĐ])")
 _DECORATION = re.compile(r"[-–—_=*~.]+")  # "-------", "*": rules under a header, not text
 # The types of document by their folded type word.
@@ -135,6 +136,9 @@ def _columns(text: str) -> list[tuple[int, int]]:
     for start, end in _line_spans(text):
         line = text[start:end]
         folded = fold_diacritics(line.strip())
+        if cells := _two_cells(line):  # "|ỦY BAN NHÂN DÂN    |CỘNG HÒA XÃ HỘI …    |": a Word table, by antiword
+            spans += [(start + cell_start, start + cell_end) for cell_start, cell_end in cells]
+            continue
         gap = _COLUMN_GAP.search(line)
         if gap is None and len(cell_gaps := list(_CELL_GAP.finditer(line))) == 1:
             gap = cell_gaps[0]
@@ -145,6 +149,20 @@ def _columns(text: str) -> list[tuple[int, int]]:
         else:
             spans += [(start, start + gap.start()), (start + gap.end(), end)]
     return spans
+
+
+def _two_cells(line: str) -> list[tuple[int, int]] | None:
+    """The (start, end) of the text in each cell of a table row of two cells drawn with "|", or None; a row of
+    three cells or more is a table's data, kept whole."""
+    if not _TABLE_ROW.fullmatch(line) or line.count("|") != 3:
+        return None
+    cells = []
+    for cell in re.finditer(r"(?<=\|)[^|]*(?=\|)", line):
+        text = cell.group()
+        if text.strip():
+            leading = len(text) - len(text.lstrip())
+            cells.append((cell.start() + leading, cell.start() + len(text.rstrip())))
+    return cells
 
 
 def _right_column_starts(text: str) -> set[int]:
@@ -365,7 +383,7 @@ def _continues(previous: _Unit, unit: _Unit, text: str, wrap_width: int) -> bool
         return False
     first = unit.first_line
     before = clean_span(text[previous.start : previous.end])
-    if not first or _is_caps(before):
+    if not first or not before or _is_caps(before):
         return False
     if first[0].islower():
         return True

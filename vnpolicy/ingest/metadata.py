@@ -32,7 +32,8 @@ CODE = re.compile(
     rf"|\d{{1,5}}\s?/\s?{_AGENCY}(?:\s?[-–]\s?[A-ZĐ][A-ZĐa-z0-9&]{{0,9}})+"
     r")(?![\w/])"
 )
-_NUMBER_LABEL = re.compile(r"(?:^|\n)[ \t]*(?:S[oôố6]|SỐ|SO)[ \t]*[:.]?\s*")  # "Số:" at a line's start, not "số"
+# "Số:" at a line's start (or a table cell's: "|Số: 301/KH-UBND   |"), not "số" in a sentence.
+_NUMBER_LABEL = re.compile(r"(?:^|\n)[ \t|]*(?:S[oôố6]|SỐ|SO)[ \t]*[:.]?\s*")
 # A dateline: "Trà Vinh, ngày 11 tháng 11 năm 2021" (its place and comma tell it from a date cited in a
 # sentence), or a date standing alone on its line ("Ngày 16/06/2024").
 _PLACE_DATE = re.compile(

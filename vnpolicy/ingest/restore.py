@@ -307,11 +307,12 @@ def _slots(text: str, table: _Candidates, mode: Mode) -> list[_Slot]:
                 last = index == len(parts) - 1
                 slots.append(_Slot(prefix if index == 0 else "", part, suffix if last else "-"))
         else:
+            parts = [core]
             slots.append(_Slot(prefix, core, suffix))
         if prefix or suffix:
             slots[-1].breaks_after = bool(suffix.strip("\"”’)"))
             if prefix.strip("\"“‘("):
-                slots[-len(parts) if len(parts) > 1 else -1].breaks_after = slots[-1].breaks_after
+                slots[-len(parts)].breaks_after = slots[-1].breaks_after  # the token's first slot
     lower_case_block = _mostly_lower_case(slots)
     for index, slot in enumerate(slots):
         if slot.core and _candidate_core(slot.core) and not _as_printed(slot.core, lower_case_block):
