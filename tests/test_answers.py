@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from vnpolicy.answer import answer_question
 from vnpolicy.answer.question import analyse, detect_intent
@@ -319,3 +321,25 @@ def test_a_lookup_naming_a_document_by_its_number_is_searched_within_it(sample_s
     named = next(document.id for document in documents if document.meta.number.value == "182-KH/TU")
     assert answer.filters == {"document_id": named}
     assert answer.supported and {citation.document_id for citation in answer.citations} == {named}
+
+
+QUESTION_PIECES = [
+    "Tỉnh nào", "tinh nao", "Which provinces", "Những địa phương nào", "cam kết", "có kế hoạch", "phát triển",
+    "cảng biển", "hydro xanh", "nha o xa hoi", "cảng hàng không, sân bay", "hoặc", "và", "Kế hoạch 182",
+    "Nghị quyết 57-NQ/TW", "72-KL/TW", "năm 2030", "2025", "Đà Nẵng", "Kon Tum", "Trà Vinh", "Bến Tre?", "?", ",",
+    "plan to", "how many", "bao nhiêu", "per the 2024 plan", "(", ")", "\"", "…", "...", "9" * 60, "x" * 80,
+    "\u200b", "du an", "ha tang giao thong", "set up", "non-public investment", "the province's plan",
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(QUESTION_PIECES), min_size=1, max_size=8).map(" ".join))
+def test_any_question_of_real_pieces_is_answered_or_refused_with_quotes_at_their_offsets(
+    sample_service, question: str
+) -> None:
+    answer = answer_question(sample_service, question)
+    assert answer.answer and (answer.supported or not [c for c in answer.citations if not c.related])
+    for citation in answer.citations:
+        document = sample_service.store.document(citation.document_id, with_clauses=False)
+        assert document.text[citation.start : citation.end] == citation.quote
