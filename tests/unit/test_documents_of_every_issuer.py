@@ -908,3 +908,28 @@ def test_a_word_table_drawn_by_antiword_is_read_as_two_columns() -> None:
     assert body == [
         ("I", "I. MỤC TIÊU"), ("I › 1", "1. Hình thành Trung tâm logistics Lao Bảo - Đông Hà với diện tích 50 ha."),
     ]
+
+
+PLAN_IN_OTHER_NUMBERINGS = """ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH
+Số: 99/KH-UBND
+Hà Tĩnh, ngày 2 tháng 1 năm 2026
+
+KẾ HOẠCH
+Phát triển năng lượng tái tạo năm 2026
+
+I. MỤC TIÊU
+1. Mục tiêu chung
+a. Phát triển điện gió ngoài khơi Hà Tĩnh.
+b. Phát triển điện mặt trời mái nhà.
+2) Mục tiêu cụ thể
+- Công suất điện gió đạt 500 MW, vốn 5 - 7 tỷ đồng mỗi MW.
+II - NHIỆM VỤ
+1 - Hoàn thành quy hoạch vùng biển.
+"""
+
+
+def test_items_numbered_a_dot_one_paren_and_one_dash() -> None:
+    document = parse_text(PLAN_IN_OTHER_NUMBERINGS, "kh.txt")
+    assert [c.path for c in document.clauses if c.kind != "header"] == [
+        "I", "I › 1", "I › 1 › a", "I › 1 › b", "I › 2", "I › 2", "II", "II › 1",
+    ]

@@ -21,11 +21,13 @@ MAX_CLAUSE_CHARS = 1200
 TRAIL_ENTRY_CHARS = 160
 
 _ROMAN = re.compile(r"(?P<label>(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3}))\s*[.\-–:]\s*(?=[^\W\d_a-z])")
+# "1.1.", "1." and, before a capital, "1)" or "1 - " (a dash: "5 - 7 tỷ" is no item).
 _NUMBER = re.compile(
     r"(?P<label>\d{1,2}(?:\.\d{1,2}){1,3})\.?\s*(?=[^\W\d_]|[\"“(])"
     r"|(?P<single>\d{1,2})\.\s*(?=[^\W\d_]|[\"“(])"
+    r"|(?P<other>\d{1,2})(?:\)|\s+[-–])\s*(?=[^\W\d_a-z])"
 )
-_LETTER = re.compile(r"(?P<label>[a-zđ])\)\s*")
+_LETTER = re.compile(r"(?P<label>[a-zđ])(?:\)|\.(?=\s+[^\W\d_a-z]))\s*")  # "a)", or "a." before a capital
 # "A. MỤC TIÊU", "B. NHIỆM VỤ VÀ GIẢI PHÁP": parts above the roman numerals, their titles in capitals.
 _SECTION = re.compile(r"(?P<label>[A-ZĐ])\s*[.:]\s+")
 _PAREN = re.compile(r"\((?P<label>\d{1,2})\)\s*(?=[^\W\d_])")  # "(1) Tập trung …": an item under "2."
@@ -239,7 +241,7 @@ def _classify(line: str, legal: bool) -> tuple[str, str, int]:
     if (match := _SECTION.match(line)) and _is_caps(line[match.end() :]):
         return "section", match["label"], _SECTION_LEVEL
     if match := _NUMBER.match(line):
-        label = match["label"] or match["single"]
+        label = match["label"] or match["single"] or match["other"]
         return "number", label, _NUMBER_LEVEL + label.count(".")
     if match := _PAREN.match(line):
         return "number", match["label"], _PAREN_LEVEL
