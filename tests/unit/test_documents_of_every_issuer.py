@@ -933,3 +933,24 @@ def test_items_numbered_a_dot_one_paren_and_one_dash() -> None:
     assert [c.path for c in document.clauses if c.kind != "header"] == [
         "I", "I › 1", "I › 1 › a", "I › 1 › b", "I › 2", "I › 2", "II", "II › 1",
     ]
+
+
+WARD_PLAN = """ỦY BAN NHÂN DÂN
+PHƯỜNG HẢI CHÂU
+Số: 45/KH-UBND
+Hải Châu, ngày 3 tháng 9 năm 2025
+
+KẾ HOẠCH
+Chỉnh trang đô thị năm 2026
+
+I. MỤC TIÊU
+1. Lát lại vỉa hè 20 tuyến phố.
+"""
+
+
+def test_a_wards_own_document_is_placed_in_the_province_that_has_the_ward() -> None:
+    meta = parse_text(WARD_PLAN, "kh.txt").meta
+    assert (meta.province.value, meta.province_current.value) == ("Đà Nẵng", "Đà Nẵng")
+    # a name that several provinces' communes share ("Tân Phú") places it nowhere rather than anywhere
+    shared = parse_text(WARD_PLAN.replace("PHƯỜNG HẢI CHÂU", "XÃ TÂN PHÚ").replace("Hải Châu,", "Tân Phú,"), "kh.txt")
+    assert shared.meta.province.value is None

@@ -15,6 +15,8 @@ from vnpolicy.ingest.normalize import folded_form, to_nfc
 
 # Districts and wards before the 2025 merger, built by scripts/build_place_names.py.
 PLACE_NAMES_FILE = Path(__file__).parent / "data" / "place_names.txt.gz"
+# Communes, wards and special zones after it, with their provinces, built by scripts/build_communes.py.
+COMMUNES_FILE = Path(__file__).parent / "data" / "communes_2025.tsv.gz"
 
 _NEW_TO_OLD: dict[str, tuple[str, ...]] = {
     # unchanged
@@ -146,3 +148,21 @@ def place_names() -> tuple[str, ...]:
         listed = [to_nfc(line.strip()) for line in lines if line.strip()]
     names = {*PROVINCES_BEFORE_2025, *PROVINCES_AFTER_2025, *LOCALITIES, *listed}
     return tuple(sorted(name for name in names if len(name.split()) >= 2))
+
+
+@lru_cache(maxsize=1)
+def _communes() -> dict[str, frozenset[str]]:
+    """Folded "unit name" ("xa ba na") and folded name alone ("ba na") → the provinces that have it."""
+    found: dict[str, set[str]] = {}
+    with gzip.open(COMMUNES_FILE, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            unit, name, province = to_nfc(line.rstrip("\n")).split("\t")
+            for key in (f"{unit} {name}", name):
+                found.setdefault(folded_form(key), set()).add(province)
+    return {key: frozenset(provinces) for key, provinces in found.items()}
+
+
+def provinces_of_commune(name: str) -> frozenset[str]:
+    """The provinces (after 2025) that have a commune, ward or special zone of this name, with its unit
+    ("Xã Bà Nà") or without ("Bà Nà"): one for most, several for the common names ("Tân Phú")."""
+    return _communes().get(folded_form(name), frozenset())

@@ -13,7 +13,13 @@ from datetime import date
 from typing import Any
 
 from vnpolicy.ingest.clauses import DOC_TYPE_LINE, DOC_TYPES, SUBJECT_LINE, type_word_and_title
-from vnpolicy.ingest.gazetteer import LOCALITIES, PROVINCES_BEFORE_2025, current_province, province_spellings
+from vnpolicy.ingest.gazetteer import (
+    LOCALITIES,
+    PROVINCES_BEFORE_2025,
+    current_province,
+    province_spellings,
+    provinces_of_commune,
+)
 from vnpolicy.ingest.models import Clause, DocumentMeta, MetaField
 from vnpolicy.ingest.normalize import clean_line, fold_diacritics, folded_form, to_nfc
 
@@ -119,6 +125,26 @@ def _header_province(header: list[str]) -> str | None:
     return None
 
 
+_COMMUNE_LINE = re.compile(r"(?:XA|PHUONG|DAC KHU)\s+[A-Z][A-Z0-9 ]+")  # "XÃ BÀ NÀ" in the issuer block, folded
+
+
+def _commune_province(header: list[str]) -> str | None:
+    """The province of a commune's or ward's own document, which names no province: the one province that has
+    the commune its issuer block names ("ỦY BAN NHÂN DÂN⏎XÃ BÀ NÀ"), or else the one its dateline names
+    ("Bà Nà, ngày 3 tháng 9 năm 2025"). A name that several provinces' communes share tells none."""
+    for line in header[:_ISSUER_BLOCK_LINES]:
+        folded = re.sub(r"\s+", " ", fold_diacritics(_left_column(line)).strip())
+        if (match := _COMMUNE_LINE.fullmatch(folded)) and len(provinces := provinces_of_commune(match[0])) == 1:
+            return next(iter(provinces))
+    for line in header:
+        if _PLACE_DATE.match(fold_diacritics(line.strip())):
+            place = line.strip().split(",", 1)[0]
+            if len(provinces := provinces_of_commune(place)) == 1:
+                return next(iter(provinces))
+            break
+    return None
+
+
 def _province(text: str, header: list[str]) -> tuple[str | None, str | None]:
     folded = fold_diacritics(to_nfc(text))
     names = list(PROVINCES_BEFORE_2025) + list(LOCALITIES)
@@ -134,7 +160,7 @@ def _province(text: str, header: list[str]) -> tuple[str | None, str | None]:
             scores[province] += 2
     named = _header_province(header)
     if named is None and (not scores or scores.most_common(1)[0][1] < 2):
-        return None, None
+        return _commune_province(header), None
     ranked = scores.most_common()
     best = named or ranked[0][0]
     if named is None and len(ranked) > 1:
