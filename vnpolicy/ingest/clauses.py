@@ -478,7 +478,7 @@ def _continues_title(unit: _Unit, text: str) -> bool:
     folded = fold_diacritics(display)
     if len(display) > _TITLE_CHARS or _ENACTING_BODY.match(folded) or _RECITAL_LINE.match(folded):
         return False
-    if _RECITAL_END.search(folded) or display.rstrip().endswith("."):  # a title ends no sentence
+    if _RECITAL_END.search(folded) or display.rstrip().endswith((".", ";")):  # a title ends no sentence
         return False  # "…, Ban Thường vụ Tỉnh ủy ban hành Chương trình hành động như sau:", "Năm 2025, …."
     if not unit.after_blank or _is_caps(display) or display[:1].islower() or display.startswith("("):
         return True
@@ -506,11 +506,8 @@ def _mark_titles(units: list[_Unit], text: str) -> None:
     for index, unit in enumerate(units):
         if unit.role != "title":
             continue
-        for position, following in enumerate(units[index + 1 :], start=index + 1):
-            previous = _display(units[position - 1], text)
-            if previous.endswith((".", ";")) and not DOC_TYPE_LINE.fullmatch(fold_diacritics(previous).rstrip(" .")):
-                break  # a title ends no sentence: what follows one is body text or a recital
-            if not (_opens_title if position == index + 1 else _continues_title)(following, text):
+        for position, following in enumerate(units[index + 1 :]):
+            if not (_opens_title if position == 0 else _continues_title)(following, text):
                 break
             following.role = "title"
 
