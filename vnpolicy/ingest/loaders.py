@@ -15,6 +15,7 @@ import tempfile
 import unicodedata
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from vnpolicy.ingest.legacy_encodings import convert_legacy, read_8bit
 from vnpolicy.ingest.models import PAGE_BREAK
@@ -142,7 +143,7 @@ def _check_docx_inflation(data: bytes) -> None:
 
 # Real documents set their header (issuer | national motto, number | dateline) and signature block ("Nơi
 # nhận" | signer) side by side in a borderless table of two columns and a few rows.
-LAYOUT_TABLE_ROWS = 3
+_LAYOUT_TABLE_ROWS = 3
 
 
 def _docx_text(data: bytes) -> str:
@@ -159,11 +160,11 @@ def _docx_text(data: bytes) -> str:
     return "\n\n".join(blocks)
 
 
-def _table_blocks(table) -> list[str]:
-    """A table's text: a layout table (see LAYOUT_TABLE_ROWS) column by column, each cell a block, as the eye
+def _table_blocks(table: Any) -> list[str]:  # a python-docx Table, imported with docx above
+    """A table's text: a layout table (see _LAYOUT_TABLE_ROWS) column by column, each cell a block, as the eye
     reads the issuer block before the motto beside it; any other table row by row, its cells joined by " | "."""
     rows = [row.cells for row in table.rows]
-    if len(table.columns) == 2 and len(rows) <= LAYOUT_TABLE_ROWS:
+    if len(table.columns) == 2 and len(rows) <= _LAYOUT_TABLE_ROWS:
         cells = [row[column] for column in range(2) for row in rows if column < len(row)]
         unique = list({id(cell._tc): cell for cell in cells}.values())  # a merged cell comes once per row it spans
         return [cell.text.strip() for cell in unique]

@@ -183,11 +183,10 @@ def _type_line(line: str) -> tuple[str, str] | None:
     ĐỘNG", ("Kế hoạch", "") for "KẾ HOẠCH"; of one with its title after it, the title is the qualifier:
     ("Kế hoạch", "Triển khai thực hiện …") for "KẾ HOẠCH Triển khai thực hiện …"."""
     if line.upper() != line:
-        match = type_word_and_title(line.strip(" *"))
-        if not match:
-            return None
-        typed = _type_line(line.strip(" *")[: match.end()])
-        return (typed[0], " ".join([typed[1], line.strip(" *")[match.end() :].strip()]).strip()) if typed else None
+        stripped = line.strip(" *")
+        match = type_word_and_title(stripped)
+        typed = _type_line(stripped[: match.end()]) if match else None
+        return (typed[0], f"{typed[1]} {stripped[match.end() :].strip()}".strip()) if typed else None
     match = DOC_TYPE_LINE.fullmatch(fold_diacritics(line).strip(" *."))
     if not match:
         return None
