@@ -119,12 +119,14 @@ def list_heads(supported: list[Evidence], table: ClauseTable) -> dict[str, Evide
         row = table.row_of[item.hit.clause_id]
         own = table.clauses[row]
         head_path = own.path if own.kind == "bullet" else own.path.rpartition(PATH_SEPARATOR)[0]
+        if not head_path:
+            continue  # a top-level part is in no list
         for preceding in range(row - 1, max(row - 1 - MAX_LIST_WALK, -1), -1):
             clause = table.clauses[preceding]
             in_list = clause.path.startswith(head_path + PATH_SEPARATOR) or (
                 clause.path == head_path and clause.kind == "bullet"
             )
-            if clause.document_id != own.document_id or not head_path or not (in_list or clause.path == head_path):
+            if clause.document_id != own.document_id or not (in_list or clause.path == head_path):
                 break
             if in_list:
                 continue
