@@ -343,3 +343,27 @@ def test_any_question_of_real_pieces_is_answered_or_refused_with_quotes_at_their
     for citation in answer.citations:
         document = sample_service.store.document(citation.document_id, with_clauses=False)
         assert document.text[citation.start : citation.end] == citation.quote
+
+
+def test_a_question_about_a_named_documents_date_or_basis_is_answered_from_its_front_matter(sample_service) -> None:
+    """The dateline and the recitals are not indexed (no body text), yet they answer these; a question about
+    the same document's content is still answered from its body."""
+    dated = answer_question(sample_service, "chuong trinh 22-ctr/tu tra vinh ban hanh ngay nao")
+    assert dated.supported and [c.quote for c in dated.citations] == ["Trà Vinh, ngày 11 tháng 11 năm 2021"]
+    english = answer_question(sample_service, "When was Tra Vinh programme 22-CTr/TU issued?")
+    assert english.supported and english.citations[0].quote == "Trà Vinh, ngày 11 tháng 11 năm 2021"
+    basis = answer_question(sample_service, "Kế hoạch của Thành ủy Rạch Giá thực hiện kế hoạch số mấy của Tỉnh ủy?")
+    assert basis.supported
+    cited = _cited_clauses(sample_service, basis)
+    assert cited[0].kind == "recital" and "222-KH/TU" in cited[0].text
+    for citation in dated.citations + basis.citations:
+        document = sample_service.store.document(citation.document_id, with_clauses=False)
+        assert document.text[citation.start : citation.end] == citation.quote
+    content = answer_question(sample_service, "Chương trình 22-CTr/TU của Trà Vinh đặt mục tiêu gì về đô thị loại IV?")
+    assert content.supported
+    assert all(clause.kind not in ("header", "recital") for clause in _cited_clauses(sample_service, content))
+
+
+def _cited_clauses(service, answer) -> list:
+    clauses = {c.id: c for d in {c.document_id for c in answer.citations} for c in service.store.document(d).clauses}
+    return [clauses[citation.clause_id] for citation in answer.citations]

@@ -96,6 +96,9 @@ def test_a_question_about_one_province_names_its_one_document_of_a_type() -> Non
     ]
     assert named("How much capital does Lào Cai's 2026 industrial park plan earmark?", "Lào Cai") == ["134/KH-UBND"]
     assert named("Theo kế hoạch của Lào Cai, ai theo dõi?", "Lào Cai") == ["134/KH-UBND"]
+    assert named("Kế hoạch phát triển khu công nghiệp Lào Cai ban hành theo đề nghị của ai?", "Lào Cai") == [
+        "134/KH-UBND"
+    ]  # a type word opening the question names the document
     # "plan to", "có kế hoạch" are no document; a type word beside a code of a document not indexed is that one.
     assert named("Does Lao Cai plan to build new parks?", "Lào Cai") == []
     assert named("Lào Cai có kế hoạch xây dựng khu công nghiệp nào?", "Lào Cai") == []

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Literal
 
 from vnpolicy.answer.evidence import Evidence, effective_filters, gather, list_heads, list_items
+from vnpolicy.answer.front_matter import front_matter_evidence
 from vnpolicy.answer.question import Intent, Question, analyse
 from vnpolicy.answer.quotes import best_quote_span, display_span, verified
 from vnpolicy.answer.sources import answer_figures, province_label, source_line
@@ -199,7 +200,7 @@ def answer_question(
     model = model or shipped_model()
     evidence = gather(analysed, retriever, filters)
     model.score(evidence)
-    supported = (
+    supported = front_matter_evidence(analysed, retriever, filters) or (
         supporting_provinces(evidence, model, analysed.language) if analysed.intent == "aggregate"
         else supporting(evidence, model.threshold(analysed.intent, analysed.language))
     )

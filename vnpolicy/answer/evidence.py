@@ -116,7 +116,9 @@ def list_heads(supported: list[Evidence], table: ClauseTable) -> dict[str, Evide
     shown = {item.hit.clause_id for item in supported}
     found: dict[str, Evidence] = {}
     for item in supported:
-        row = table.row_of[item.hit.clause_id]
+        row = table.row_of.get(item.hit.clause_id)
+        if row is None:
+            continue  # a clause of the front matter, which the index does not hold (see front_matter.py)
         own = table.clauses[row]
         head_path = own.path if own.kind == "bullet" else own.path.rpartition(PATH_SEPARATOR)[0]
         if not head_path:
@@ -144,7 +146,8 @@ def list_items(supported: list[Evidence], table: ClauseTable) -> dict[str, list[
     shown = {item.hit.clause_id for item in supported}
     found: dict[str, list[Evidence]] = {}
     for item in supported:
-        if not (item.hit.restored_text or item.hit.text).rstrip().endswith(":"):
+        introduces = (item.hit.restored_text or item.hit.text).rstrip().endswith(":")
+        if not introduces or item.hit.clause_id not in table.row_of:  # front matter is not indexed
             continue
         row = table.row_of[item.hit.clause_id]
         for following in range(row + 1, min(row + 1 + MAX_LIST_ITEMS, len(table))):

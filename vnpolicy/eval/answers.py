@@ -79,6 +79,13 @@ def quote_matches(service, answer: Answer) -> tuple[int, int]:
     return len(answer.citations), matching
 
 
+def _clause_text(table, document_id: str, clause_id: str) -> str:
+    """A cited clause's text: from the index, or from its document for a clause of the front matter."""
+    if clause_id in table.row_of:
+        return table.clauses[table.row_of[clause_id]].text
+    return next(clause.text for clause in table.documents[document_id].clauses if clause.id == clause_id)
+
+
 def evaluate_answers(service, questions: Sequence[GoldQuestion] | None = None) -> AnswerReport:
     outcomes = {}
     quotes = matching = 0
@@ -86,8 +93,8 @@ def evaluate_answers(service, questions: Sequence[GoldQuestion] | None = None) -
         answer = answer_question(service, question.question)
         table = service.retriever.table
         cited = [
-            RetrievedUnit(c.source_name, table.clauses[table.row_of[c.clause_id]].text)
-            for c in answer.citations if not c.related and c.clause_id in table.row_of
+            RetrievedUnit(c.source_name, _clause_text(table, c.document_id, c.clause_id))
+            for c in answer.citations if not c.related
         ]
         outcomes[question.id] = Outcome(question, answer, {p.name for p in answer.provinces}, cited)
         checked, ok = quote_matches(service, answer)

@@ -291,15 +291,20 @@ class ClauseTable:
 
     def hit(self, row: int, score: float, legs: dict[str, LegResult]) -> Hit:
         clause = self.clauses[row]
-        meta = self.documents[clause.document_id].meta
-        return Hit(
-            clause_id=clause.id, document_id=clause.document_id, document_title=meta.title.value,
-            document_number=meta.number.value, source_name=self.documents[clause.document_id].source_name,
-            province=meta.province.value, province_current=meta.province_current.value,
-            doc_type=meta.doc_type.value, date=meta.date.value, path=clause.path, trail=list(clause.trail),
-            kind=clause.kind, text=clause.text, start=clause.start, end=clause.end, score=score, legs=legs,
-            restored_text=clause.restored_text, page=clause.page,
-        )
+        return clause_hit(clause, self.documents[clause.document_id], score, legs)
+
+
+def clause_hit(clause: Clause, document: Document, score: float, legs: dict[str, LegResult]) -> Hit:
+    """A clause as a hit: with its document's number, title, province, type and date."""
+    meta = document.meta
+    return Hit(
+        clause_id=clause.id, document_id=clause.document_id, document_title=meta.title.value,
+        document_number=meta.number.value, source_name=document.source_name,
+        province=meta.province.value, province_current=meta.province_current.value,
+        doc_type=meta.doc_type.value, date=meta.date.value, path=clause.path, trail=list(clause.trail),
+        kind=clause.kind, text=clause.text, start=clause.start, end=clause.end, score=score, legs=legs,
+        restored_text=clause.restored_text, page=clause.page,
+    )
 
 
 class HybridRetriever:

@@ -1,0 +1,64 @@
+"""Questions about a named document itself, answered from its front matter and signature.
+
+Such a question asks when the document was issued, who signed it, or what it rests on or implements. The
+dateline, the signature block and the "Căn cứ …" / "Thực hiện …" / "Theo đề nghị …" recitals say it. They
+are kept out of the search index, since they are no body text, but they remain clauses of the document,
+with their offsets.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vnpolicy.answer.evidence import Evidence
+from vnpolicy.answer.question import Question, concept_coverage
+from vnpolicy.answer.spelling import spelled
+from vnpolicy.index.models import SearchFilters
+from vnpolicy.index.retriever import HybridRetriever, clause_hit
+from vnpolicy.ingest.clauses import is_date_line
+from vnpolicy.ingest.models import Clause
+from vnpolicy.ingest.normalize import fold_diacritics
+
+# What a question asks of the document itself (folded, lower case).
+_ASKS_DATE = re.compile(
+    r"\b(?:ban hanh|ky|ra doi)\s+(?:vao\s+)?(?:ngay|thoi gian|luc)\s+nao\b|\bngay\s+nao\b.*\bban hanh\b"
+    r"|\bwhen\s+(?:was|is)\b.*\b(?:issued|signed|adopted)\b|\bwhat\s+date\b|\bdated\b"
+)
+_ASKS_SIGNER = re.compile(r"\b(?:ai|nguoi nao)\s+ky\b|\bnguoi ky\b|\bwho\s+signed\b|\bsigned\s+by\b")
+_ASKS_BASIS = re.compile(
+    r"\bcan cu\b|\btheo de nghi\b|\bto trinh\b|\bco so phap ly\b"
+    r"|\bthuc hien\s+(?:van ban|ke hoach|nghi quyet|ket luan|chi thi|chuong trinh)\s+(?:so\s+)?(?:nao|may)\b"
+    r"|\b(?:legal\s+basis|based\s+on|on\s+the\s+basis|proposed\s+by|on\s+whose\s+proposal|submission)\b"
+    r"|\bimplements?\s+(?:which|what)\b"
+)
+MAX_RECITALS = 2
+# Read from the document's own front matter, not weighed by the support model.
+FRONT_MATTER_CONFIDENCE = 1.0
+
+
+def front_matter_evidence(question: Question, retriever: HybridRetriever, filters: SearchFilters) -> list[Evidence]:
+    """For a lookup that names one document and asks when it was issued, who signed it, or what it rests on
+    or implements: the clauses that say so. These are its dateline, its signature block, or the recitals that
+    spell the most of the question's concepts. Otherwise nothing, and the question is answered from the
+    body."""
+    if question.intent != "lookup" or len(question.documents) != 1:
+        return []
+    document = retriever.table.documents[question.documents[0]]
+    if filters.document_id not in (None, "", document.id):
+        return []  # the caller filtered to another document
+    asked = fold_diacritics(question.query.search_text).lower()
+    if _ASKS_DATE.search(asked):
+        chosen = [c for c in document.clauses if c.kind == "header" and is_date_line(fold_diacritics(c.text))][:1]
+    elif _ASKS_SIGNER.search(asked):
+        chosen = [c for c in document.clauses if c.kind == "signature"]
+    elif _ASKS_BASIS.search(asked):
+        chosen = _recitals_covering(question, [c for c in document.clauses if c.kind == "recital"])[:MAX_RECITALS]
+    else:
+        return []
+    return [Evidence(clause_hit(clause, document, 1.0, {}), {}, FRONT_MATTER_CONFIDENCE) for clause in chosen]
+
+
+def _recitals_covering(question: Question, recitals: list[Clause]) -> list[Clause]:
+    """The recitals that spell any of the question's concepts, those spelling the most first."""
+    covered = [(concept_coverage(question.concepts, spelled(c.restored_text or c.text)), c) for c in recitals]
+    return [clause for coverage, clause in sorted(covered, key=lambda pair: -pair[0]) if coverage > 0]
