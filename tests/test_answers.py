@@ -346,8 +346,8 @@ def test_any_question_of_real_pieces_is_answered_or_refused_with_quotes_at_their
 
 
 def test_a_question_about_a_named_documents_date_or_basis_is_answered_from_its_front_matter(sample_service) -> None:
-    """The dateline and the recitals are not indexed (no body text), yet they answer these; a question about
-    the same document's content is still answered from its body."""
+    """The dateline, issuer block, number line, signature and recitals are not indexed (no body text), yet they
+    answer these; a question about the same document's content is still answered from its body."""
     dated = answer_question(sample_service, "chuong trinh 22-ctr/tu tra vinh ban hanh ngay nao")
     assert dated.supported and [c.quote for c in dated.citations] == ["Trà Vinh, ngày 11 tháng 11 năm 2021"]
     english = answer_question(sample_service, "When was Tra Vinh programme 22-CTr/TU issued?")
@@ -359,6 +359,11 @@ def test_a_question_about_a_named_documents_date_or_basis_is_answered_from_its_f
     for citation in dated.citations + basis.citations:
         document = sample_service.store.document(citation.document_id, with_clauses=False)
         assert document.text[citation.start : citation.end] == citation.quote
+    issuer = answer_question(sample_service, "Who issued Tra Vinh programme 22-CTr/TU?")
+    number = answer_question(sample_service, "Chương trình của Trà Vinh có số hiệu là gì?")
+    signer = answer_question(sample_service, "Ai ký kế hoạch của Bến Tre?")
+    assert [c.quote for c in issuer.citations + number.citations] == ["TỈNH ỦY TRÀ VINH", "Số 22-CTr/TU"]
+    assert signer.supported and "Trần Thanh Lâm" in signer.citations[0].quote
     content = answer_question(sample_service, "Chương trình 22-CTr/TU của Trà Vinh đặt mục tiêu gì về đô thị loại IV?")
     assert content.supported
     assert all(clause.kind not in ("header", "recital") for clause in _cited_clauses(sample_service, content))

@@ -32,12 +32,13 @@ _TYPE_AND_NUMBER = re.compile(
 _LEADING_NUMBER = re.compile(r"\d+")  # of a code: "34" of 34-NQ/TU (a sidecar's number may have none)
 # A type word used as the name of a document (folded): "nghị quyết", "resolution" always; "kế hoạch",
 # "quyết định", "chương trình" (also "to plan", "to decide", any programme) opening the question ("Kế hoạch
-# phát triển kinh tế số … được ban hành theo đề nghị của ai?"), after "theo", "trong", "tại", "của" or before
-# "này", "số", "của"; "plan" after "the", "its" or a possessive, and not "plan to".
+# phát triển kinh tế số … được ban hành theo đề nghị của ai?"), after "theo", "trong", "tại", "của", "ký" or
+# "ban hành" ("Ai ký kế hoạch …?"), or before "này", "số", "của"; "plan" after "the", "its" or a possessive,
+# and not "plan to".
 _NAMING_TYPE = re.compile(
     r"\b(nghi quyet|resolution|decision|directive|programme|program)\b"
     r"|^\s*(ke hoach|quyet dinh|chuong trinh)\b"
-    r"|\b(?:theo|trong|tai|cua)\s+(ke hoach|quyet dinh|chuong trinh)\b"
+    r"|\b(?:theo|trong|tai|cua|ky|ban hanh)\s+(ke hoach|quyet dinh|chuong trinh)\b"
     r"|\b(ke hoach|quyet dinh|chuong trinh)\s+(?:nay|so|cua)\b"
     r"|(?:\bthe|\bits|'s)\s+(?:[\w-]+\s+){0,6}?(plan)\b(?!\s+to\b)"
 )

@@ -1,7 +1,8 @@
 """Questions about a named document itself, answered from its front matter and signature.
 
-Such a question asks when the document was issued, who signed it, or what it rests on or implements. The
-dateline, the signature block and the "Căn cứ …" / "Thực hiện …" / "Theo đề nghị …" recitals say it. They
+Such a question asks when the document was issued, who issued or signed it, its number, or what it rests on
+or implements. The dateline, the issuer block, the number line, the signature block and the "Căn cứ …" /
+"Thực hiện …" / "Theo đề nghị …" recitals say it. They
 are kept out of the search index, since they are no body text, but they remain clauses of the document,
 with their offsets.
 """
@@ -25,6 +26,14 @@ _ASKS_DATE = re.compile(
     r"|\bwhen\s+(?:was|is)\b.*\b(?:issued|signed|adopted)\b|\bwhat\s+date\b|\bdated\b"
 )
 _ASKS_SIGNER = re.compile(r"\b(?:ai|nguoi nao)\s+ky\b|\bnguoi ky\b|\bwho\s+signed\b|\bsigned\s+by\b")
+_ASKS_ISSUER = re.compile(
+    r"\b(?:co quan|don vi|cap)\s+nao\s+ban hanh\b|\bai\s+ban hanh\b|\bwho\s+issued\b|\bissued\s+by\b"
+    r"|\bwhich\s+(?:body|authority|agency)\s+issued\b"
+)
+_ASKS_NUMBER = re.compile(r"\bso hieu\b|\bky hieu\b|\bwhat\s+is\s+(?:its|the)\s+(?:number|code)\b")
+# The issuer block's own lines ("ỦY BAN NHÂN DÂN TỈNH LÀO CAI", "TỈNH ỦY TRÀ VINH"), folded.
+_ISSUER_LINE = re.compile(r"(?:UY BAN NHAN DAN|UBND|HOI DONG NHAN DAN|TINH UY|THANH UY|DANG BO|DANG UY|SO|BAN)\b")
+_NUMBER_LINE = re.compile(r"S[Oo]\s*:?\s*\d")  # "Số: 134/KH-UBND", "Số 22-CTr/TU", folded
 _ASKS_BASIS = re.compile(
     r"\bcan cu\b|\btheo de nghi\b|\bto trinh\b|\bco so phap ly\b"
     r"|\bthuc hien\s+(?:van ban|ke hoach|nghi quyet|ket luan|chi thi|chuong trinh)\s+(?:so\s+)?(?:nao|may)\b"
@@ -37,10 +46,10 @@ FRONT_MATTER_CONFIDENCE = 1.0
 
 
 def front_matter_evidence(question: Question, retriever: HybridRetriever, filters: SearchFilters) -> list[Evidence]:
-    """For a lookup that names one document and asks when it was issued, who signed it, or what it rests on
-    or implements: the clauses that say so. These are its dateline, its signature block, or the recitals that
-    spell the most of the question's concepts. Otherwise nothing, and the question is answered from the
-    body."""
+    """For a lookup that names one document and asks when it was issued, who signed or issued it, its number,
+    or what it rests on or implements: the clauses that say so. These are its dateline, signature block,
+    issuer block or number line, or the recitals that spell the most of the question's concepts. Otherwise
+    nothing, and the question is answered from the body."""
     if question.intent != "lookup" or len(question.documents) != 1:
         return []
     document = retriever.table.documents[question.documents[0]]
@@ -51,6 +60,10 @@ def front_matter_evidence(question: Question, retriever: HybridRetriever, filter
         chosen = [c for c in document.clauses if c.kind == "header" and is_date_line(fold_diacritics(c.text))][:1]
     elif _ASKS_SIGNER.search(asked):
         chosen = [c for c in document.clauses if c.kind == "signature"]
+    elif _ASKS_ISSUER.search(asked):
+        chosen = [c for c in document.clauses if c.kind == "header" and _ISSUER_LINE.match(fold_diacritics(c.text))][:1]
+    elif _ASKS_NUMBER.search(asked):
+        chosen = [c for c in document.clauses if c.kind == "header" and _NUMBER_LINE.match(fold_diacritics(c.text))][:1]
     elif _ASKS_BASIS.search(asked):
         chosen = _recitals_covering(question, [c for c in document.clauses if c.kind == "recital"])[:MAX_RECITALS]
     else:
