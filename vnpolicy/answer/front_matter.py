@@ -2,22 +2,22 @@
 
 Such a question asks when the document was issued, who issued or signed it, its number, or what it rests on
 or implements. The dateline, the issuer block, the number line, the signature block and the "Căn cứ …" /
-"Thực hiện …" / "Theo đề nghị …" recitals say it. They
-are kept out of the search index, since they are no body text, but they remain clauses of the document,
-with their offsets.
+"Thực hiện …" / "Theo đề nghị …" recitals say it. They are kept out of the search index, since they are no
+body text, but they remain clauses of the document, with their offsets.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from vnpolicy.answer.evidence import Evidence
 from vnpolicy.answer.question import Question, concept_coverage
 from vnpolicy.answer.spelling import spelled
 from vnpolicy.index.models import SearchFilters
 from vnpolicy.index.retriever import HybridRetriever, clause_hit
-from vnpolicy.ingest.clauses import is_date_line
-from vnpolicy.ingest.models import Clause
+from vnpolicy.ingest.clauses import is_date_line, is_number_line
+from vnpolicy.ingest.models import Clause, Document
 from vnpolicy.ingest.normalize import fold_diacritics
 
 # What a question asks of the document itself (folded, lower case).
@@ -33,7 +33,6 @@ _ASKS_ISSUER = re.compile(
 _ASKS_NUMBER = re.compile(r"\bso hieu\b|\bky hieu\b|\bwhat\s+is\s+(?:its|the)\s+(?:number|code)\b")
 # The issuer block's own lines ("ỦY BAN NHÂN DÂN TỈNH LÀO CAI", "TỈNH ỦY TRÀ VINH"), folded.
 _ISSUER_LINE = re.compile(r"(?:UY BAN NHAN DAN|UBND|HOI DONG NHAN DAN|TINH UY|THANH UY|DANG BO|DANG UY|SO|BAN)\b")
-_NUMBER_LINE = re.compile(r"S[Oo]\s*:?\s*\d")  # "Số: 134/KH-UBND", "Số 22-CTr/TU", folded
 _ASKS_BASIS = re.compile(
     r"\bcan cu\b|\btheo de nghi\b|\bto trinh\b|\bco so phap ly\b"
     r"|\bthuc hien\s+(?:van ban|ke hoach|nghi quyet|ket luan|chi thi|chuong trinh)\s+(?:so\s+)?(?:nao|may)\b"
@@ -57,18 +56,23 @@ def front_matter_evidence(question: Question, retriever: HybridRetriever, filter
         return []  # the caller filtered to another document
     asked = fold_diacritics(question.query.search_text).lower()
     if _ASKS_DATE.search(asked):
-        chosen = [c for c in document.clauses if c.kind == "header" and is_date_line(fold_diacritics(c.text))][:1]
+        chosen = _first_header(document, is_date_line)
     elif _ASKS_SIGNER.search(asked):
         chosen = [c for c in document.clauses if c.kind == "signature"]
     elif _ASKS_ISSUER.search(asked):
-        chosen = [c for c in document.clauses if c.kind == "header" and _ISSUER_LINE.match(fold_diacritics(c.text))][:1]
+        chosen = _first_header(document, lambda folded: bool(_ISSUER_LINE.match(folded)))
     elif _ASKS_NUMBER.search(asked):
-        chosen = [c for c in document.clauses if c.kind == "header" and _NUMBER_LINE.match(fold_diacritics(c.text))][:1]
+        chosen = _first_header(document, is_number_line)
     elif _ASKS_BASIS.search(asked):
         chosen = _recitals_covering(question, [c for c in document.clauses if c.kind == "recital"])[:MAX_RECITALS]
     else:
         return []
     return [Evidence(clause_hit(clause, document, 1.0, {}), {}, FRONT_MATTER_CONFIDENCE) for clause in chosen]
+
+
+def _first_header(document: Document, is_line: Callable[[str], bool]) -> list[Clause]:
+    """The first header clause whose folded text `is_line` accepts, as a list of none or one."""
+    return next(([c] for c in document.clauses if c.kind == "header" and is_line(fold_diacritics(c.text))), [])
 
 
 def _recitals_covering(question: Question, recitals: list[Clause]) -> list[Clause]:

@@ -278,6 +278,11 @@ def _is_signature_start(cleaned: str, folded: str) -> bool:
     return _is_caps(cleaned) and bool(_SIGNATURE_ROLE.match(folded)) and not _ENACTING_BODY.match(folded)
 
 
+def is_number_line(folded: str) -> bool:
+    """A document's number label at a line's start: "So: 134/KH-UBND", "So 22-CTr/TU" (folded; not "số")."""
+    return bool(_NUMBER_LINE.match(folded))
+
+
 def is_date_line(folded: str) -> bool:
     """A dateline standing alone: "Trà Vinh, ngày 11 tháng 11 năm 2021", "Ngày 16/06/2024"."""
     return bool(_DATE_LINE.fullmatch(folded.strip()))
@@ -311,7 +316,7 @@ def _gather_units(text: str, legal: bool) -> list[_Unit]:
             role = "title"
         elif (previous_blank or previous_name) and _APPENDIX.fullmatch(folded):
             role = "appendix"
-        elif _NUMBER_LINE.match(folded) or is_date_line(folded) or _NATIONAL_HEADING.match(folded):
+        elif is_number_line(folded) or is_date_line(folded) or _NATIONAL_HEADING.match(folded):
             role = "header"
         elif in_front and SUBJECT_LINE.match(cleaned):
             role = "title"
