@@ -8,6 +8,12 @@ pushed every other one out), whether any of its candidates spells the question's
 as one phrase, and the best concept coverage and dense and lexical scores among them. A second
 logistic model (fitted on the tuning half like the clause model, see eval/fit_support.py) turns these
 into P(the province commits to it).
+
+Which provinces an answer lists is then one cut in that ranking, not a threshold on each province alone:
+what a near-certain "yes" looks like differs from question to question (a topic most plans mention
+lifts every province; a rare one leaves the second province at 0.6 however sure its clause is). The cut
+(`ProvinceCut`) is where the last province kept is likely and the first one left out is not, weighed by
+two fitted weights (also on the tuning half, over out-of-fold confidences).
 """
 
 from __future__ import annotations
@@ -20,6 +26,20 @@ from vnpolicy.answer.evidence import Evidence
 PROVINCE_FEATURES = (
     "best_logit", "best_gap", "key_concept",
 )
+
+
+@dataclass(frozen=True)
+class ProvinceCut:
+    """How many of a question's provinces, ranked by confidence, the answer keeps: the count k that
+    maximises `kept * p_k + next * p_(k+1)`, where p_0 = 1 (keeping none) and p_(n+1) = 0."""
+
+    kept: float  # weight of the confidence of the last province kept
+    next: float  # weight of the confidence of the first province left out (negative)
+
+    def count(self, confidences: list[float]) -> int:
+        ranked = [1.0, *sorted(confidences, reverse=True), 0.0]
+        scores = [self.kept * ranked[k] + self.next * ranked[k + 1] for k in range(len(ranked) - 1)]
+        return max(range(len(scores)), key=scores.__getitem__)
 
 
 @dataclass

@@ -4,20 +4,21 @@ The weights and the threshold are not written by hand: `python -m vnpolicy.eval.
 on the tuning half of the gold questions (the threshold by cross-validation there) and writes
 support_model.json, which ships with the package. A clause's confidence is the model's probability
 that it supports the question; a lookup is answered by the clauses that reach the threshold. For an
-aggregate question a second model (provinces.py) decides province by province from its best clauses.
+aggregate question a second model (provinces.py) weighs each province from its best clauses, and a
+fitted cut in that ranking decides how many the answer lists.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from vnpolicy.answer.evidence import FEATURES, Evidence
-from vnpolicy.answer.provinces import PROVINCE_FEATURES, ProvinceEvidence, by_province
+from vnpolicy.answer.provinces import PROVINCE_FEATURES, ProvinceCut, ProvinceEvidence, by_province
 
 MODEL_PATH = Path(__file__).parent / "support_model.json"
 
@@ -31,6 +32,7 @@ class SupportModel:
     intercept: float
     thresholds: dict[str, float]  # by `threshold_key`
     provinces: SupportModel | None = None  # for aggregate questions: P(a province commits), see provinces.py
+    cut: ProvinceCut | None = None  # the province model's: how many ranked provinces an answer keeps
 
     def threshold(self, intent: str, language: str) -> float:
         return self.thresholds[threshold_key(intent, language)]
@@ -53,6 +55,8 @@ class SupportModel:
             "features": list(self.features), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
             "coef": self.coef.tolist(), "intercept": self.intercept, "thresholds": self.thresholds,
         }
+        if self.cut:
+            fitted["cut"] = asdict(self.cut)
         return {**fitted, "provinces": self.provinces.to_dict()} if self.provinces else fitted
 
     @classmethod
@@ -61,11 +65,12 @@ class SupportModel:
             raise ValueError(
                 f"{MODEL_PATH.name} was fitted on other features; refit: python -m vnpolicy.eval.fit_support"
             )
-        provinces = data.get("provinces")
+        provinces, cut = data.get("provinces"), data.get("cut")
         return cls(
             tuple(data["features"]), np.array(data["mean"]), np.array(data["scale"]), np.array(data["coef"]),
             float(data["intercept"]), {key: float(value) for key, value in data["thresholds"].items()},
             cls.from_dict(provinces, PROVINCE_FEATURES) if provinces else None,
+            ProvinceCut(**cut) if cut else None,
         )
 
 
@@ -84,15 +89,13 @@ def supporting(evidence: list[Evidence], threshold: float) -> list[Evidence]:
 
 
 def supporting_provinces(evidence: list[Evidence], model: SupportModel, language: str) -> list[Evidence]:
-    """For an aggregate question: the clauses of the provinces the province model accepts, most confident
-    province first; each brings its best clause, and its others that reach the clause threshold."""
-    if model.provinces is None:
+    """For an aggregate question: the clauses of the provinces its cut keeps, most confident province
+    first; each brings its best clause, and its others that reach the clause threshold."""
+    if model.provinces is None or model.provinces.cut is None:
         return supporting(evidence, model.threshold("aggregate", language))
     provinces = by_province(evidence)
     model.provinces.score(provinces)
-    accepted = sorted(
-        (p for p in provinces if p.confidence >= model.provinces.threshold("aggregate", language)),
-        key=lambda p: -p.confidence,
-    )
+    ranked = sorted(provinces, key=lambda p: -p.confidence)
+    accepted = ranked[: model.provinces.cut.count([p.confidence for p in ranked])]
     threshold = model.threshold("aggregate", language)
     return [item for p in accepted for item in [p.items[0], *(i for i in p.items[1:] if i.confidence >= threshold)]]

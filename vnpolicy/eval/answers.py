@@ -10,9 +10,10 @@ Figures (each per half, and per question language):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from vnpolicy.answer import Answer, answer_question
+from vnpolicy.answer.provinces import ProvinceCut
 from vnpolicy.answer.support import shipped_model
 from vnpolicy.eval.gold import GoldQuestion, RetrievedUnit, contains_snippet, load_answer_set
 
@@ -41,6 +42,7 @@ class AnswerReport:
     quotes_checked: int
     quotes_matching: int
     thresholds: dict[str, float]
+    cut: ProvinceCut | None  # the province cut of aggregate answers
 
     @property
     def answers(self) -> dict[str, Answer]:
@@ -100,15 +102,17 @@ def evaluate_answers(service, questions: Sequence[GoldQuestion] | None = None) -
         checked, ok = quote_matches(service, answer)
         quotes, matching = quotes + checked, matching + ok
     model = shipped_model()
-    provinces = model.provinces.thresholds if model.provinces else {}
-    return AnswerReport(
-        outcomes, quotes, matching, {**model.thresholds, **{f"province {k}": v for k, v in provinces.items()}}
-    )
+    return AnswerReport(outcomes, quotes, matching, model.thresholds, model.provinces.cut if model.provinces else None)
 
 
 def print_report(report: AnswerReport, out: Callable[[str], None] = print) -> None:
     thresholds = ", ".join(f"{kind} {value:.2f}" for kind, value in report.thresholds.items())
     out(f"support thresholds (5-fold cross-validation on the tuning half): {thresholds}")
+    if report.cut:
+        out(
+            f"province cut (fitted on the tuning half): keeps the k best provinces that maximise "
+            f"{report.cut.kept:.2f} p(k) {report.cut.next:+.2f} p(k+1)"
+        )
     out(f"{'':<34}{'tune':>16}{'test':>16}")
     for lang in (None, *LANGUAGES):
         if lang:
@@ -123,6 +127,7 @@ def print_report(report: AnswerReport, out: Callable[[str], None] = print) -> No
 def report_dict(report: AnswerReport) -> dict:
     return {
         "thresholds": report.thresholds,
+        "province_cut": asdict(report.cut) if report.cut else None,
         **{
             split: {lang or "all": report.figures(split, lang) for lang in (None, *LANGUAGES)}
             for split in ("tune", "test")

@@ -12,7 +12,8 @@ cross-validation over question families on the tuning half: fit on four folds, s
 take, for each kind of question (aggregate or lookup, Vietnamese or English), the threshold that makes
 the best answers over its out-of-fold scores. The province model of aggregate questions
 (answer/provinces.py) is fitted on the provinces of the aggregate-intent questions, from their clauses'
-out-of-fold confidences, its threshold per language by cross-validation over the same folds. Test-half
+out-of-fold confidences, and its cut (how many ranked provinces an answer keeps) on the provinces'
+out-of-fold confidences. Test-half
 questions are dropped before anything is computed. `--nested` prints how many tuning questions are
 answered right when the thresholds too are chosen without their fold (`nested_outcomes`); with
 `--partitions N`, the mean over N partitions into folds, as one partition's figure moves by several questions.
@@ -25,7 +26,7 @@ import hashlib
 import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +34,7 @@ from scipy.optimize import minimize
 
 from vnpolicy.answer.compose import MAX_LOOKUP_CLAUSES
 from vnpolicy.answer.evidence import FEATURES, Evidence, effective_filters, gather
-from vnpolicy.answer.provinces import PROVINCE_FEATURES, ProvinceEvidence, by_province
+from vnpolicy.answer.provinces import PROVINCE_FEATURES, ProvinceCut, ProvinceEvidence, by_province
 from vnpolicy.answer.question import analyse
 from vnpolicy.answer.support import MODEL_PATH, SupportModel, supporting, threshold_key
 from vnpolicy.eval.gold import SAMPLE, GoldQuestion, RetrievedUnit, contains_snippet, load_answer_set
@@ -210,10 +211,38 @@ class ProvinceFolds:
     def rows(self, indices) -> list[tuple[dict[str, float], int]]:
         return [(p.features, y) for i in indices for p, y in self.grouped[i] if y is not None]
 
-    def answer_at(self, example: Example, threshold: float) -> list[Evidence]:
-        """The best clause of each province accepted at `threshold`, as supporting_provinces answers."""
-        i = self.position[id(example)]
-        return [p.items[0] for p, _ in self.grouped[i] if self.confidence[(i, p.name)] >= threshold]
+    def ranked(self, i: int) -> list[tuple[ProvinceEvidence, float]]:
+        provinces = [(p, self.confidence[(i, p.name)]) for p, _ in self.grouped[i]]
+        return sorted(provinces, key=lambda pair: -pair[1])
+
+    def answer_with(self, example: Example, cut: ProvinceCut) -> list[Evidence]:
+        """The best clause of each province the cut keeps, as supporting_provinces answers."""
+        ranked = self.ranked(self.position[id(example)])
+        return [p.items[0] for p, _ in ranked[: cut.count([confidence for _, confidence in ranked])]]
+
+    def cut_rows(self, indices) -> list[tuple[dict[str, float], int]]:
+        """Every possible cut of the examples' rankings (keeping 0 … n provinces), labelled 1 where it keeps
+        exactly the gold provinces. An example no cut answers (a gold province ranked below another) is left out."""
+        rows = []
+        for i in indices:
+            ranked = self.ranked(i)
+            gold = set(self.examples[i].question.provinces)
+            padded = [1.0, *(confidence for _, confidence in ranked), 0.0]
+            cuts = [
+                ({"kept": padded[k], "next": padded[k + 1]}, int({p.name for p, _ in ranked[:k]} == gold))
+                for k in range(len(ranked) + 1)
+            ]
+            rows += cuts if any(right for _, right in cuts) else []
+        return rows
+
+    def fit_cut(self, indices) -> ProvinceCut:
+        """The cut's weights: a logistic regression of "this cut is right" over every cut of the examples; only
+        the ratio of the weights decides the cut (the intercept and the standardisation's shift do not)."""
+        rows = self.cut_rows(indices)
+        matrix = np.array([[values["kept"], values["next"]] for values, _ in rows], dtype=np.float64)
+        _, scale, coef, _ = fit_logistic(matrix, np.array([y for _, y in rows], dtype=np.float64))
+        kept, following = coef / scale
+        return ProvinceCut(kept=round(float(kept), 4), next=round(float(following), 4))
 
 
 def province_folds(scored: list[Example], partition: int = 0) -> ProvinceFolds:
@@ -231,29 +260,48 @@ def province_folds(scored: list[Example], partition: int = 0) -> ProvinceFolds:
     return found
 
 
+def held_out_cuts(provinces: ProvinceFolds, partition: int = 0) -> dict[int, ProvinceCut]:
+    """For each aggregate example (by id), the cut fitted on the other folds."""
+    cuts = {}
+    everything = range(len(provinces.examples))
+    for held_out in folds(provinces.examples, partition=partition):
+        cut = provinces.fit_cut(i for i in everything if i not in set(held_out))
+        cuts.update({id(provinces.examples[i]): cut for i in held_out})
+    return cuts
+
+
 def fit_province_model(scored: list[Example]) -> tuple[SupportModel, dict[str, float]]:
     """The province model for aggregate questions, fitted on the provinces of the aggregate-intent examples
-    (their clauses scored out of fold); its threshold per language by cross-validation over the same folds."""
+    (their clauses scored out of fold), and its cut, fitted on their out-of-fold province confidences; with
+    the cut's cross-validated objective per language (each fold answered by a cut fitted on the others)."""
     provinces = province_folds(scored)
-    thresholds, objectives = {}, {}
-    for kind in sorted({ex.kind for ex in provinces.examples}):
-        members = [ex for ex in provinces.examples if ex.kind == kind]
-        thresholds[kind], objectives[kind] = _best_threshold(members, provinces.answer_at)
-    model = _fit_rows(provinces.rows(range(len(provinces.examples))), PROVINCE_FEATURES, thresholds)
-    return model, objectives
+    cuts = held_out_cuts(provinces)
+
+    def answer(example: Example) -> list[Evidence]:
+        return provinces.answer_with(example, cuts[id(example)])
+
+    objectives = {
+        kind: round(objective([ex for ex in provinces.examples if ex.kind == kind], answer), 4)
+        for kind in sorted({ex.kind for ex in provinces.examples})
+    }
+    everything = range(len(provinces.examples))
+    model = _fit_rows(provinces.rows(everything), PROVINCE_FEATURES, None)
+    return replace(model, cut=provinces.fit_cut(everything)), objectives
 
 
 def nested_outcomes(items: list[Example], partition: int = 0) -> list[tuple[Example, bool]]:
     """Each tuning question with whether it is answered right when nothing it decides was fitted with it:
     its clauses and provinces scored by models fitted on the other folds (as for the thresholds), and the
-    thresholds chosen on the other folds too. `fit`'s cv_objective scores the thresholds on the questions
-    they were chosen on; this does not, so it is the figure to judge a change by on the tuning half."""
+    thresholds and province cut chosen on the other folds too. `fit`'s cv_objective scores the thresholds
+    on the questions they were chosen on; this does not, so it is the figure to judge a change by on the
+    tuning half."""
     scored = out_of_fold(items, partition)
     provinces = province_folds(scored, partition)
+    cuts = held_out_cuts(provinces, partition)
 
     def answer_at(example: Example, threshold: float) -> list[Evidence]:
         if example.kind.startswith("aggregate"):
-            return provinces.answer_at(example, threshold)
+            return provinces.answer_with(example, cuts[id(example)])
         return supporting(example.evidence, threshold)
 
     judged = []
@@ -283,7 +331,7 @@ def fit(service, questions: Sequence[GoldQuestion]) -> tuple[SupportModel, dict]
     summary = {
         "questions": len(items), "clauses": len(labelled), "positives": int(sum(labelled)),
         "cv_folds": FOLDS, "cv_objective": cv_objectives, "thresholds": thresholds,
-        "province_cv_objective": province_objectives, "province_thresholds": provinces.thresholds,
+        "province_cv_objective": province_objectives, "province_cut": asdict(provinces.cut),
     }
     return model, summary
 
