@@ -84,6 +84,23 @@ def test_a_question_names_a_document_by_its_code_or_its_type_and_number() -> Non
     assert named_documents("Kế hoạch 5 của Lào Cai", [*documents, unnumbered]) == []
 
 
+def test_a_plan_named_by_what_it_implements_is_the_plan_not_what_it_implements() -> None:
+    documents = _documents()
+    number = {document.id: document.meta.number.value for document in documents}
+
+    def named(question: str, province: str | None = None) -> list[str | None]:
+        return [number[found] for found in named_documents(question, documents, province)]
+
+    assert named("In Lào Cai's plan implementing Resolution 34-NQ/TU, who relocates the clusters?") == ["134/KH-UBND"]
+    assert named("ke hoach thuc hien nghi quyet 34 giao ai chu tri", "Lào Cai") == ["134/KH-UBND"]
+    assert named("Kế hoạch 134 thực hiện nghị quyết nào?") == ["134/KH-UBND"]
+    # No plan of Hà Nội implements it: the resolution named is the one meant.
+    assert named("Nghị quyết 34-NQ/TU giao ai chủ trì?") == ["34-NQ/TU"]
+    assert named("the plan implementing Resolution 34-NQ/TU", "Hà Nội") == ["34-NQ/TU"]
+    # A code typed without diacritics ("HDND" for "HĐND") is the same code.
+    assert named("nghi quyet 57/2025/nq-hdnd ap dung tu khi nao") == ["57/2025/NQ-HĐND"]
+
+
 def test_a_question_about_one_province_names_its_one_document_of_a_type() -> None:
     documents = _documents()
     number = {document.id: document.meta.number.value for document in documents}

@@ -1,7 +1,8 @@
 """The documents a question names: by their number ("Nghị quyết 34", "nq 34", "Kế hoạch số 134/KH-UBND",
-"Decision 223"), or by their type and province ("Lào Cai's industrial park plan", "theo Nghị quyết của
-Tỉnh ủy Lào Cai") when the province has one indexed document of that type. A lookup naming one indexed
-document is searched within it (`evidence.effective_filters`)."""
+"Decision 223"), by what they implement ("the plan implementing Resolution 34-NQ/TU", "Kế hoạch thực hiện
+Kết luận 72 của Kon Tum"), or by their type and province ("Lào Cai's industrial park plan", "theo Nghị
+quyết của Tỉnh ủy Lào Cai") when the province has one indexed document of that type. A lookup naming one
+indexed document is searched within it (`evidence.effective_filters`)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from collections.abc import Iterable
 
 from vnpolicy.ingest.clauses import DOC_TYPES
 from vnpolicy.ingest.gazetteer import provinces_of
-from vnpolicy.ingest.metadata import CODE, CODE_TYPES, normalise_code
+from vnpolicy.ingest.metadata import CODE, CODE_TYPES, code_type, normalise_code
 from vnpolicy.ingest.models import Document
-from vnpolicy.ingest.normalize import folded_form
+from vnpolicy.ingest.normalize import fold_diacritics, folded_form
 
 # The types a question names a document by, and each one's words, folded: the type word and its
 # abbreviation in a code, as the ingest reads them, and English.
@@ -43,15 +44,49 @@ _NAMING_TYPE = re.compile(
     r"|(?:\bthe|\bits|'s)\s+(?:[\w-]+\s+){0,6}?(plan)\b(?!\s+to\b)"
 )
 
+# A plan or programme named by what it implements (folded): the document after the verb is the one it
+# cites, not the one named.
+_IMPLEMENTING = re.compile(
+    r"\b(ke hoach|chuong trinh|plan|programme|program)\s+(?:[\w'-]+\s+){0,3}?"
+    r"(?:thuc hien|trien khai|implementing|to implement|implementation of)\s"
+)
+
 
 def named_documents(text: str, documents: Iterable[Document], province: str | None = None) -> list[str]:
-    """Ids of the documents the text names: by a full code ("134/KH-UBND", "34-nq/tu"), or by a type word
-    and the number its code begins with ("Nghị quyết 34", "nq 34", "plan 134"). A full code names only the
-    document with that code: "Nghị quyết 57-NQ/TW" (the Politburo's) is not Hà Nội's 57/2025/NQ-HĐND.
-    Naming none by number, a text about one `province` names its one document of a type it names."""
+    """Ids of the documents the text names: by a full code ("134/KH-UBND", "34-nq/tu", "57/2025/nq-hdnd"),
+    or by a type word and the number its code begins with ("Nghị quyết 34", "nq 34", "plan 134"). A full
+    code names only the document with that code: "Nghị quyết 57-NQ/TW" (the Politburo's) is not Hà Nội's
+    57/2025/NQ-HĐND. A plan or programme "implementing" a document is the indexed one of that type that
+    cites it (in `province`, when given). Naming none by number, a text about one `province` names its one
+    document of a type it names."""
     documents = list(documents)
-    by_number = _named_by_number(text, documents)
+    folded = folded_form(text)
+    if implementing := _IMPLEMENTING.search(folded):
+        kind = _TYPE_WORDS[implementing[1]]
+        implementers = _implementing(folded[implementing.end() :], kind, documents, province)
+        if implementers:
+            return list(dict.fromkeys(_named_by_number(folded[: implementing.start()], documents) + implementers))
+    by_number = _named_by_number(folded, documents)
     return by_number or (_named_by_type(text, documents, province) if province else [])
+
+
+def _implementing(referred: str, kind: str, documents: list[Document], province: str | None) -> list[str]:
+    """The documents of `kind` (in `province`) that cite a document the folded text refers to, by its code or
+    by its type and number ("Kết luận 72" is cited as 72-KL/TW)."""
+    typed = referred.upper()
+    codes = {normalise_code(m[0]) for m in CODE.finditer(typed)}
+    numbered = {(_TYPE_WORDS[m[1]], m[2]) for m in _TYPE_AND_NUMBER.finditer(CODE.sub(" ", typed).lower())}
+
+    def refers_to(code: str) -> bool:
+        folded = fold_diacritics(code).upper()
+        return folded in codes or (code_type(code), _leading_number(code)) in numbered
+
+    places = provinces_of(province) | {province} if province else None
+    return [
+        d.id for d in documents
+        if d.meta.doc_type.value == kind and (places is None or d.meta.province.value in places)
+        and any(refers_to(code) for code in d.meta.cites.value or ())
+    ]
 
 
 def _named_by_type(text: str, documents: list[Document], province: str) -> list[str]:
@@ -67,12 +102,12 @@ def _named_by_type(text: str, documents: list[Document], province: str) -> list[
     return found
 
 
-def _named_by_number(text: str, documents: list[Document]) -> list[str]:
+def _named_by_number(folded: str, documents: list[Document]) -> list[str]:
     numbers = {d.id: d.meta.number.value for d in documents if d.meta.number.value}
-    by_code = {number.upper(): doc_id for doc_id, number in numbers.items()}
-    typed = text.upper()  # a code typed in lower case is still a code
+    by_code = {fold_diacritics(number).upper(): doc_id for doc_id, number in numbers.items()}
+    typed = folded.upper()  # a code typed in lower case is still a code; without diacritics, "NQ-HDND"
     named = [by_code[code] for m in CODE.finditer(typed) if (code := normalise_code(m[0])) in by_code]
-    for match in _TYPE_AND_NUMBER.finditer(folded_form(CODE.sub(" ", typed))):
+    for match in _TYPE_AND_NUMBER.finditer(CODE.sub(" ", typed).lower()):
         kind, number = _TYPE_WORDS[match[1]], match[2]
         named += [
             d.id for d in documents

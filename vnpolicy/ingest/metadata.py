@@ -194,16 +194,20 @@ def _type_line(line: str) -> tuple[str, str] | None:
     return DOC_TYPES[match[1].upper()], qualifier
 
 
+def code_type(code: str) -> str | None:
+    """The type a document's code names: "KH" of 179/KH-UBND and of 222-KH/TU, "NQ" of 57/2025/NQ-HĐND."""
+    agency = code.split("-", 1)[1].split("/")[0] if re.match(r"\d+-", code) else code.split("/")[-1]
+    return CODE_TYPES.get(fold_diacritics(agency.split("-")[0]).upper())
+
+
 def _doc_type(header: list[str], number: str | None) -> str | None:
     """The type line's type, else the type its code names ("KH" of 179/KH-UBND), else an official letter's
     (its code names no type, "6266/UBND-KT", but it has a subject line "V/v …")."""
     for line in header:
         if typed := _type_line(line):
             return typed[0]
-    if number:
-        agency = number.split("-", 1)[1].split("/")[0] if re.match(r"\d+-", number) else number.split("/")[-1]
-        if coded := CODE_TYPES.get(fold_diacritics(agency.split("-")[0]).upper()):
-            return coded
+    if number and (coded := code_type(number)):
+        return coded
     return _LETTER if any(SUBJECT_LINE.match(line.strip()) for line in header) else None
 
 
