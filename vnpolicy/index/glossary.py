@@ -126,6 +126,10 @@ GLOSSARY: dict[str, str] = {
     "gasoline": "xăng", "ride-hailing": "gọi xe", "publicly posted": "niêm yết công khai",
     "public posting": "niêm yết công khai", "dumping": "đổ thải", "landfill site": "bãi chôn lấp",
     "set up": "thành lập", "quality management": "quản lý chất lượng", "standard": "tiêu chuẩn",
+    "administrative procedure": "thủ tục hành chính", "procedure": "thủ tục",
+    "Ministry of Industry and Trade": "Bộ Công Thương", "Ministry of Construction": "Bộ Xây dựng",
+    "Ministry of Finance": "Bộ Tài chính", "decentralised": "phân tán", "decentralized": "phân tán",
+    "on-site": "tại chỗ",
 }
 # A term matches as a run of whole words, word for word or else stem for stem (the Snowball English stemmer):
 # "hospitals", "resettling" (resettlement), "databases", "trained" (training). Where two terms share their
