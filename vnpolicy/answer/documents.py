@@ -45,7 +45,7 @@ _NAMING_TYPE = re.compile(
 )
 
 # A plan or programme named by what it implements (folded): the document after the verb is the one it
-# cites, not the one named.
+# cites.
 _IMPLEMENTING = re.compile(
     r"\b(ke hoach|chuong trinh|plan|programme|program)\s+(?:[\w'-]+\s+){0,3}?"
     r"(?:thuc hien|trien khai|implementing|to implement|implementation of)\s"
@@ -56,18 +56,17 @@ def named_documents(text: str, documents: Iterable[Document], province: str | No
     """Ids of the documents the text names: by a full code ("134/KH-UBND", "34-nq/tu", "57/2025/nq-hdnd"),
     or by a type word and the number its code begins with ("Nghị quyết 34", "nq 34", "plan 134"). A full
     code names only the document with that code: "Nghị quyết 57-NQ/TW" (the Politburo's) is not Hà Nội's
-    57/2025/NQ-HĐND. A plan or programme "implementing" a document is the indexed one of that type that
-    cites it (in `province`, when given). Naming none by number, a text about one `province` names its one
-    document of a type it names."""
+    57/2025/NQ-HĐND. "The plan implementing Resolution 34" names the indexed plan that cites it (in
+    `province`, when given) as well as the resolution: a question about it may be answered by either ("By
+    when must the People's Committee issue its plan implementing …" by the resolution). Naming none by
+    number, a text about one `province` names its one document of a type it names."""
     documents = list(documents)
     folded = folded_form(text)
+    by_number = _named_by_number(folded, documents)
     if implementing := _IMPLEMENTING.search(folded):
         kind = _TYPE_WORDS[implementing[1]]
-        implementers = _implementing(folded[implementing.end() :], kind, documents, province)
-        if implementers:
-            return list(dict.fromkeys(_named_by_number(folded[: implementing.start()], documents) + implementers))
-    by_number = _named_by_number(folded, documents)
-    return by_number or (_named_by_type(text, documents, province) if province else [])
+        by_number += _implementing(folded[implementing.end() :], kind, documents, province)
+    return list(dict.fromkeys(by_number)) or (_named_by_type(text, documents, province) if province else [])
 
 
 def _implementing(referred: str, kind: str, documents: list[Document], province: str | None) -> list[str]:
