@@ -954,3 +954,127 @@ def test_a_wards_own_document_is_placed_in_the_province_that_has_the_ward() -> N
     # a name that several provinces' communes share ("Tân Phú") places it nowhere rather than anywhere
     shared = parse_text(WARD_PLAN.replace("PHƯỜNG HẢI CHÂU", "XÃ TÂN PHÚ").replace("Hải Châu,", "Tân Phú,"), "kh.txt")
     assert shared.meta.province.value is None
+
+
+# A resolution as legal-document sites render it to text: the header's layout table leaves "|" lines, the
+# issuer and type words are bold ("**") and wrapped mid-word, the dateline and recitals are italic ("*").
+WEB_PAGE_RESOLUTION = """|
+**HỘI
+ĐỒNG NHÂN DÂN**
+THÀNH PHỐ HUẾ
+-------
+|
+**CỘNG HÒA XÃ HỘI
+CHỦ NGHĨA VIỆT NAM**
+Độc lập - Tự do - Hạnh phúc
+---------------
+|
+|
+Số: 36/2025/NQ-HĐND
+|
+*Thành phố Huế**, ngày 18 tháng 11 năm 2025*
+|
+
+**NGHỊ
+QUYẾT**
+
+QUY ĐỊNH VỀ CHÍNH SÁCH HỌC PHÍ TRÊN ĐỊA BÀN
+THÀNH PHỐ HUẾ TỪ NĂM HỌC 2025 - 2026
+
+*Căn cứ Luật Giáo dục số 43/2019/QH14; *
+
+**Điều 1. **Phạm vi điều chỉnh
+
+Nghị quyết này quy định mức học phí của cơ sở giáo dục công lập.
+
+**Điều 2. **Hiệu lực thi hành
+
+Nghị quyết này có hiệu lực từ ngày 01 tháng 12 năm 2025.
+
+|
+**CHỦ TỊCH**
+**Lê Trường Lưu**
+|
+** **
+**PHỤ LỤC II**
+DANH MỤC XÃ VÙNG KHÓ KHĂN
+1. Xã A Lưới 1.
+"""
+
+
+def test_a_web_pages_markup_is_layout_not_text() -> None:
+    document = parse_text(WEB_PAGE_RESOLUTION, "nq.txt")
+    meta = document.meta
+    assert (meta.number.value, meta.date.value, meta.doc_type.value) == ("36/2025/NQ-HĐND", "2025-11-18", "Nghị quyết")
+    assert meta.title.value == (
+        "Nghị quyết QUY ĐỊNH VỀ CHÍNH SÁCH HỌC PHÍ TRÊN ĐỊA BÀN THÀNH PHỐ HUẾ TỪ NĂM HỌC 2025 - 2026"
+    )
+    # Huế, a centrally-run city since 2025, is Thừa Thiên Huế before it.
+    assert (meta.province.value, meta.province_current.value) == ("Thừa Thiên Huế", "Huế")
+    signed = (meta.issuer.value, meta.signer.value, meta.signer_role.value)
+    assert signed == ("HĐND thành phố", "Lê Trường Lưu", "CHỦ TỊCH")
+    texts = {clause.text: clause for clause in document.clauses}
+    assert texts["Căn cứ Luật Giáo dục số 43/2019/QH14;"].kind == "recital"
+    assert texts["Điều 1. Phạm vi điều chỉnh"].path == "Điều 1"
+    # The "|" and "** **" lines stand where blank lines would: the signer's name is not read into the appendix.
+    assert texts["PHỤ LỤC II"].path == "Phụ lục II" and texts["1. Xã A Lưới 1."].path == "Phụ lục II › 1"
+    assert all("*" not in clause.text and clause.text != "|" for clause in document.clauses)
+
+
+DEPARTMENT_LETTER = """ỦY BAN NHÂN DÂN
+THÀNH PHỐ HỒ CHÍ MINH
+**SỞ GIÁO DỤC VÀ ĐÀO TẠO**
+--------
+|
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+|
+Số: 5155/SGDĐT-GDTXNNĐH
+*Về hướng dẫn đánh giá, xếp loại trung tâm
+học tập cộng đồng từ năm 2025*
+|
+*Thành phố Hồ Chí Minh, ngày 28 tháng 11 năm 2025*
+|
+**Kính gửi: **Ủy ban nhân dân phường, xã và đặc khu
+Sở Giáo dục và Đào tạo hướng dẫn đánh giá trung tâm học tập cộng đồng như sau:
+1. Đánh giá hằng năm theo bộ tiêu chí.
+|
+**KT GIÁM ĐỐC**
+PHÓ GIÁM ĐỐC
+**Trương Hải Thanh**
+"""
+
+
+def test_a_departments_letter_with_its_subject_under_the_number() -> None:
+    meta = parse_text(DEPARTMENT_LETTER, "cv.txt").meta
+    assert (meta.doc_type.value, meta.number.value) == ("Công văn", "5155/SGDĐT-GDTXNNĐH")
+    assert meta.title.value == "Công văn về hướng dẫn đánh giá, xếp loại trung tâm học tập cộng đồng từ năm 2025"
+    # the department under its parent wrapped over two lines, and "KT" written without its dot
+    assert (meta.issuer.value, meta.province.value) == ("Sở Giáo dục và đào tạo", "Hồ Chí Minh")
+    assert (meta.signer.value, meta.signer_role.value) == ("Trương Hải Thanh", "KT GIÁM ĐỐC")
+    # "Về …" in a body is no subject
+    body = parse_text(DEPARTMENT_LETTER.replace("1. Đánh giá", "Về thời gian: đánh giá"), "cv.txt")
+    assert [c.kind for c in body.clauses if c.text.startswith("Về thời gian")] == ["paragraph"]
+
+
+CAPS_TITLE_THEN_RECITAL = """ỦY BAN NHÂN DÂN
+TỈNH NGHỆ AN
+Số: 980/KH-UBND
+Nghệ An, ngày 18 tháng 11 năm 2025
+KẾ HOẠCH
+THỰC
+HIỆN QUYẾT ĐỊNH SỐ 1899/QĐ-TTG NGÀY 04/9/2025 CỦA THỦ TƯỚNG CHÍNH PHỦ
+Thực hiện Quyết định số 1899/QĐ-TTg ngày 04/9/2025 của Thủ tướng Chính phủ quy định chi tiết một số điều của
+Luật Phòng thủ dân sự (sau đây viết tắt là Nghị định).
+Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:
+I. MỤC ĐÍCH
+1. Phân công nhiệm vụ cho các sở, ngành.
+"""
+
+
+def test_a_title_in_capitals_ends_where_a_sentence_case_recital_begins() -> None:
+    document = parse_text(CAPS_TITLE_THEN_RECITAL, "kh.txt")
+    title = "Kế hoạch THỰC HIỆN QUYẾT ĐỊNH SỐ 1899/QĐ-TTG NGÀY 04/9/2025 CỦA THỦ TƯỚNG CHÍNH PHỦ"
+    assert document.meta.title.value == title
+    recitals = [c.text for c in document.clauses if c.kind == "recital"]
+    assert recitals[0].startswith("Thực hiện Quyết định số 1899/QĐ-TTg") and recitals[0].endswith("Nghị định).")

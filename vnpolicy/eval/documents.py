@@ -22,6 +22,7 @@ from typing import Any
 
 from vnpolicy.eval.gold import SAMPLE
 from vnpolicy.ingest.clauses import PATH_SEPARATOR, article_headings
+from vnpolicy.ingest.gazetteer import resolve_province
 from vnpolicy.ingest.models import Clause, Document
 from vnpolicy.ingest.normalize import folded_form
 from vnpolicy.ingest.pipeline import parse_path
@@ -35,7 +36,8 @@ FIELDS = (*TARGET_FIELDS, "province_2025", "issuer", "signer", "signer_role", "c
 _OUR_FIELD = {"province_2025": "province_current"}
 _BODY_KINDS = {"body": {"item", "bullet", "paragraph"}, "heading": {"heading", "item"}}
 _DOC_TYPE_WORDS = re.compile(
-    r"^(?:ke hoach|nghi quyet|chuong trinh|ket luan|quyet dinh|chi thi|bao cao|de an|thong bao|quy dinh|quy che)\b"
+    r"^(?:ke hoach|nghi quyet|chuong trinh|ket luan|quyet dinh|chi thi|bao cao|de an|thong bao|quy dinh|quy che"
+    r"|cong van)\b"
 )
 
 
@@ -74,7 +76,18 @@ def _same(name: str, ours: Any, gold: Any) -> bool:
         return _same_title(ours, gold)
     if name == "date":
         return ours == gold
+    if name == "province":  # a renamed unit by either name: "Huế" is Thừa Thiên Huế before 2025
+        return ours == (resolve_province(gold) or (gold,))[0]
+    if name == "issuer":  # "UBND tỉnh" is "Ủy ban nhân dân tỉnh"
+        return _spelled_out(ours) == _spelled_out(gold)
     return _plain(str(ours)) == _plain(str(gold))
+
+
+def _spelled_out(issuer: str) -> str:
+    plain = _plain(issuer)
+    for short, full in (("ubnd", "uy ban nhan dan"), ("hdnd", "hoi dong nhan dan")):
+        plain = re.sub(rf"\b{short}\b", full, plain)
+    return plain
 
 
 def _clause_of(snippet: str, clauses: list[Clause], text: str) -> Clause | None:

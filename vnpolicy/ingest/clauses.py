@@ -15,7 +15,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from vnpolicy.ingest.models import PAGE_BREAK, PATH_SEPARATOR, Clause, ClauseKind
-from vnpolicy.ingest.normalize import BULLET_CHARS, clean_span, fold_diacritics, is_page_number
+from vnpolicy.ingest.normalize import BULLET_CHARS, clean_span, fold_diacritics, is_page_number, strip_markup
 
 MAX_CLAUSE_CHARS = 1200
 TRAIL_ENTRY_CHARS = 160
@@ -56,7 +56,9 @@ _COLUMN_GAP = re.compile(r"(?<=\S)[ \t]{6,}(?=\S)")
 _CELL_GAP = re.compile(r"(?<=\S)[ \t]*\t[ \t]*(?=\S)")
 _TABLE_ROW = re.compile(r"\s*\|.*\|\s*")
 _INLINE_SIGNATURE = re.compile(r"(?<=\S)\s+(?=(?:T\s*/\s*[ML]|T[ML]\s*\.|KT\s*\.)\s*[A-ZĐ])")
-_DECORATION = re.compile(r"[-–—_=*~.]+")  # "-------", "*": rules under a header, not text
+# "-------", "*": rules under a header; "|", "** **": the cell borders and empty emphasis of a web page's
+# layout table. Not text: each stands where a blank line would.
+_DECORATION = re.compile(r"[-–—_=*~.]+|[|*\s]*[|*][|*\s]*")
 # The types of document by their folded type word.
 DOC_TYPES: dict[str, str] = {
     "KE HOACH": "Kế hoạch", "NGHI QUYET": "Nghị quyết", "CHUONG TRINH": "Chương trình",
@@ -92,11 +94,15 @@ _RECIPIENTS = re.compile(r"n[oa]i nh[ao]n\b", re.I)
 _ADDRESSEES = re.compile(r"kinh gui\b", re.I)  # "Kính gửi: - Sở Xây dựng; …" heads an official letter
 # The national name and motto above the dateline, however the header's columns came out.
 _NATIONAL_HEADING = re.compile(r"cong hoa xa hoi chu nghia viet nam|doc lap\s*[-–]\s*tu do\s*[-–]\s*hanh phuc", re.I)
-# The subject line of an official letter (công văn), under its number: "V/v đẩy nhanh tiến độ …".
-SUBJECT_LINE = re.compile(r"V/v\b\s*", re.I)
-# T/M, TM. (on behalf of), KT. (for the head), T/L, TL. (by order of), Q. (acting)
-_SIGNATURE_MARK = re.compile(r"(?:t\s*/\s*[ml]|t[ml]\s*\.|kt\s*\.|q\s*\.)", re.I)
+# The subject line of an official letter (công văn), under its number: "V/v đẩy nhanh tiến độ …" (về việc), or
+# right under the number line, "Về hướng dẫn đánh giá …".
+_SUBJECT_LINE = re.compile(r"V/v\b\s*", re.I)
+_SUBJECT_UNDER_NUMBER = re.compile(r"Về\s+\S")
 _SIGNATURE_ROLE = re.compile(r"(?:PHO )?(?:BI THU|CHU TICH|GIAM DOC|TRUONG BAN)\b")  # in capitals only
+# T/M, TM. (on behalf of), KT. (for the head; "KT GIÁM ĐỐC" without its dot too), T/L, TL. (by order of), Q. (acting)
+_SIGNATURE_MARK = re.compile(
+    rf"(?:t\s*/\s*[ml]|t[ml]\s*\.|kt\s*\.|q\s*\.|KT\s+(?={_SIGNATURE_ROLE.pattern}))", re.I
+)
 _PERSON_NAME = re.compile(r"(?:[A-ZĐ][^\W\d_]*\s+){1,4}[A-ZĐ][^\W\d_]*")
 _NAME_CHARS = 40
 _TERMINAL = tuple(".!?:;…")
@@ -183,7 +189,7 @@ def _logical_lines(text: str) -> list[tuple[int, int]]:
     index = 0
     while index < len(spans):
         start, end = spans[index]
-        if _LONE_HEAD_WORD.fullmatch(fold_diacritics(text[start:end].replace("**", "").strip())):
+        if _LONE_HEAD_WORD.fullmatch(fold_diacritics(strip_markup(text[start:end]).strip())):
             following = index + 1
             while following < len(spans) and following <= index + 2 and not text[slice(*spans[following])].strip():
                 following += 1
@@ -265,6 +271,25 @@ def _has_words(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
+_APPENDIX_NUMBER = re.compile(r"phu luc\s+(?:so\s+)?([IVX]+|\d{1,2})\b", re.I)
+
+
+def _appendix_label(display: str) -> str:
+    """An appendix's place in paths: "Phụ lục II" of "PHỤ LỤC II: DANH MỤC …", "Phụ lục" of one without a number."""
+    match = _APPENDIX_NUMBER.match(fold_diacritics(display))
+    return f"Phụ lục {match[1].upper()}" if match else "Phụ lục"
+
+
+def letter_subject(line: str, after_number: bool) -> str | None:
+    """What an official letter is about, from its subject line: "về việc đẩy nhanh …" of "V/v đẩy nhanh …",
+    and, `after_number` (the line right under the number line), "về hướng dẫn …" of "Về hướng dẫn …"."""
+    if match := _SUBJECT_LINE.match(line):
+        return f"về việc {line[match.end() :]}"
+    if after_number and _SUBJECT_UNDER_NUMBER.match(line):
+        return "v" + line[1:]
+    return None
+
+
 def _is_caps(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
     return len(letters) >= 3 and all(ch.isupper() for ch in letters)
@@ -294,7 +319,7 @@ def _gather_units(text: str, legal: bool) -> list[_Unit]:
     previous_blank = True
     previous_caps = False
     in_front = True  # before the first numbered or lettered part: the header, title and recitals
-    previous_ends_sentence = previous_name = False
+    previous_ends_sentence = previous_name = previous_number = False
     right_columns = _right_column_starts(text)
     for start, end in _logical_lines(text):
         raw = text[start:end]
@@ -318,7 +343,7 @@ def _gather_units(text: str, legal: bool) -> list[_Unit]:
             role = "appendix"
         elif is_number_line(folded) or is_date_line(folded) or _NATIONAL_HEADING.match(folded):
             role = "header"
-        elif in_front and SUBJECT_LINE.match(cleaned):
+        elif in_front and letter_subject(cleaned, previous_number) is not None:
             role = "title"
         elif _RECIPIENTS.match(folded) or _ADDRESSEES.match(folded):
             role = "recipients"
@@ -351,6 +376,7 @@ def _gather_units(text: str, legal: bool) -> list[_Unit]:
         in_front = in_front and marker not in _STRUCTURAL
         previous_ends_sentence = cleaned.rstrip().endswith((".", ";", ":"))
         previous_name = bool(_PERSON_NAME.fullmatch(cleaned)) and len(cleaned) <= _NAME_CHARS
+        previous_number = is_number_line(folded)
     return units
 
 
@@ -508,13 +534,21 @@ def _opens_title(unit: _Unit, text: str) -> bool:
 def _mark_titles(units: list[_Unit], text: str) -> None:
     """Extend each type line's role to the title lines under it (before page-break repair, which would
     otherwise join a title that does not end in a full stop to the recital after it)."""
+    marked: set[int] = set()  # units marked as a title's lines (each is then read on from, too)
     for index, unit in enumerate(units):
         if unit.role != "title":
             continue
-        for position, following in enumerate(units[index + 1 :]):
-            if not (_opens_title if position == 0 else _continues_title)(following, text):
+        # A title in capitals ends where a line in sentence case begins ("Thực hiện Quyết định …" under it).
+        in_capitals = index in marked and _is_caps(_display(unit, text))
+        for position, following in enumerate(units[index + 1 :], start=index + 1):
+            display = _display(following, text)
+            if in_capitals and display[:1].isupper() and not _is_caps(display):
+                break
+            if not (_opens_title if position == index + 1 else _continues_title)(following, text):
                 break
             following.role = "title"
+            marked.add(position)
+            in_capitals = _is_caps(display) if position == index + 1 else in_capitals and _is_caps(display)
 
 
 def _assign_front_roles(units: list[_Unit], text: str, legal: bool) -> None:
@@ -616,8 +650,9 @@ def split_clauses(document_id: str, text: str) -> list[Clause]:
         if unit.role == "appendix":
             stack.clear()
             in_appendix = True
-            first = emit(unit, [(unit.start, unit.end)], "Phụ lục")
-            stack.append((0, "Phụ lục", _trail_entry(display), first.id))
+            label = _appendix_label(display)
+            first = emit(unit, [(unit.start, unit.end)], label)
+            stack.append((0, label, _trail_entry(display), first.id))
             continue
         if unit.role in ("recipients", "signature", "footnote", "header", "title", "recital"):
             # Outside the body's structure, but the stack is kept: OCR pages out of order may put

@@ -104,6 +104,9 @@ def province_spellings() -> dict[str, str]:
     spellings = {folded_form(name): name for name in PROVINCES_BEFORE_2025}
     for name, aliases in _ALIASES.items():
         spellings.update({folded_form(alias): name for alias in aliases})
+    for new, olds in _NEW_TO_OLD.items():
+        if len(olds) == 1:  # renamed, not merged: "Huế" is Thừa Thiên Huế before 2025
+            spellings.setdefault(folded_form(new), olds[0])
     return spellings
 
 

@@ -7,12 +7,13 @@ can be reported in its original spelling.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from datetime import date
 from typing import Any
 
-from vnpolicy.ingest.clauses import DOC_TYPE_LINE, DOC_TYPES, SUBJECT_LINE, type_word_and_title
+from vnpolicy.ingest.clauses import DOC_TYPE_LINE, DOC_TYPES, is_number_line, letter_subject, type_word_and_title
 from vnpolicy.ingest.gazetteer import (
     LOCALITIES,
     PROVINCES_BEFORE_2025,
@@ -208,7 +209,17 @@ def _doc_type(header: list[str], number: str | None) -> str | None:
             return typed[0]
     if number and (coded := code_type(number)):
         return coded
-    return _LETTER if any(SUBJECT_LINE.match(line.strip()) for line in header) else None
+    return _LETTER if _subject(header) else None
+
+
+def _subject(lines: list[str]) -> str | None:
+    """An official letter's subject, from its front lines (see `clauses.letter_subject`), with the lines it
+    wraps onto (they begin in lower case)."""
+    for index, (previous, line) in enumerate(zip(["", *lines], lines, strict=False)):
+        if subject := letter_subject(line.strip(), is_number_line(fold_diacritics(previous))):
+            wrapped = itertools.takewhile(lambda following: following[:1].islower(), lines[index + 1 :])
+            return " ".join([subject, *wrapped])
+    return None
 
 
 def _number(text: str) -> str | None:
@@ -278,10 +289,8 @@ def _title(blocks: list[tuple[str, list[str]]], doc_type: str | None, clauses: l
         if doc_type and block_type != doc_type:
             continue
         return _shorten(" ".join([block_type, *lines]).removesuffix("."))
-    if doc_type == _LETTER:
-        for clause in clauses:
-            if clause.kind == "header" and (subject := SUBJECT_LINE.match(clause.text)):
-                return _shorten(f"{_LETTER} về việc {clause.text[subject.end() :]}".removesuffix("."))
+    if doc_type == _LETTER and (subject := _subject([c.text for c in clauses if c.kind == "header"])):
+        return _shorten(f"{_LETTER} {subject}".removesuffix("."))
     return doc_type
 
 
@@ -330,7 +339,7 @@ def _issuer(text: str, clauses: list[Clause], header: list[str]) -> str | None:
         folded = fold_diacritics(clause.text).lower()
         if folded.startswith("cua ") and (issuer := _canonical_issuer(folded[4:])):
             return issuer
-    left_column = [_left_column(line) for line in text.splitlines()[:_HEADER_LINES]]
+    left_column = [_left_column(clean_line(line)) for line in text.splitlines()[:_HEADER_LINES]]
     if department := _department(left_column):
         return department
     block = fold_diacritics(" ".join(line for line in left_column if line)).lower()
@@ -347,7 +356,7 @@ def _issuer(text: str, clauses: list[Clause], header: list[str]) -> str | None:
     return None
 
 
-_DEPARTMENT = re.compile(r"(SỞ|BAN QUẢN LÝ|BAN) (.{3,60})")
+_DEPARTMENT = re.compile(r"(SỞ|BAN QUẢN LÝ|BAN|TRUNG TÂM|VĂN PHÒNG|CHI CỤC|THANH TRA) (.{3,60})")
 # A commune's or ward's Party committee under its province's ("ĐẢNG BỘ TỈNH THÁI NGUYÊN⏎ĐẢNG ỦY PHƯỜNG PHAN
 # ĐÌNH PHÙNG"), the usual issuer since the 2025 reorganisation.
 _LOCAL_PARTY_COMMITTEE = re.compile(r"ĐẢNG ỦY (XÃ|PHƯỜNG|ĐẶC KHU|THỊ TRẤN|HUYỆN|THỊ XÃ|THÀNH PHỐ) (.{2,50})")
@@ -355,18 +364,21 @@ _LOCAL_PARTY_COMMITTEE = re.compile(r"ĐẢNG ỦY (XÃ|PHƯỜNG|ĐẶC KHU|TH�
 
 def _department(left_column: list[str]) -> str | None:
     """A body that issues under its parent, named on the line in capitals right under the parent's in the
-    issuer block: a department or board ("UBND TỈNH NGHỆ AN⏎SỞ XÂY DỰNG" → "Sở Xây dựng"), a local Party
+    issuer block: a department, board, centre or office ("UBND TỈNH NGHỆ AN⏎SỞ XÂY DỰNG" → "Sở Xây dựng",
+    "UBND THÀNH PHỐ HÀ NỘI⏎TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"), a local Party
     committee ("ĐẢNG BỘ TỈNH THÁI NGUYÊN⏎ĐẢNG ỦY PHƯỜNG PHAN ĐÌNH PHÙNG" → "Đảng ủy phường Phan Đình Phùng"),
     or the province's Party executive ("ĐẢNG BỘ TỈNH HÀ TĨNH⏎BAN CHẤP HÀNH" → "Ban Chấp hành Đảng bộ tỉnh")."""
     lines = [to_nfc(line).strip() for line in left_column if line.strip()][:_ISSUER_BLOCK_LINES]
-    for parent, line in zip(lines, lines[1:], strict=False):
+    for position, (parent, line) in enumerate(zip(lines, lines[1:], strict=False)):
         if line.upper() != line:
             continue
+        # The parent may be wrapped over the lines above ("ỦY BAN NHÂN DÂN⏎THÀNH PHỐ HỒ CHÍ MINH⏎SỞ …").
+        above = fold_diacritics(" ".join(lines[: position + 1])).lower()
         parent_folded = fold_diacritics(parent).lower()
         match = _DEPARTMENT.fullmatch(line)
         if (
             match and not fold_diacritics(line).startswith(("BAN THUONG VU", "BAN CHAP HANH"))
-            and re.search(r"\b(?:uy ban nhan dan|ubnd|tinh uy|thanh uy)\b", parent_folded)
+            and re.search(r"\b(?:uy ban nhan dan|ubnd|tinh uy|thanh uy)\b", above)
         ):
             return f"{match[1].capitalize()} {match[2].capitalize()}"
         match = _LOCAL_PARTY_COMMITTEE.fullmatch(line)
@@ -398,7 +410,7 @@ def _signer_name(text: str) -> str | None:
 
 
 _OFFICE = r"(?:PHO\s+)?(?:CHU TICH|BI THU|GIAM DOC|TRUONG BAN|THU TRUONG|CHANH VAN PHONG)"
-_ROLE_FOR = re.compile(rf"KT\s*\.\s*(?:{_OFFICE}|[A-Z]+)")  # signing for the head: "KT. CHỦ TỊCH"
+_ROLE_FOR = re.compile(rf"KT\s*\.\s*(?:{_OFFICE}|[A-Z]+)|KT\s+{_OFFICE}")  # for the head: "KT. CHỦ TỊCH"
 _ROLE_ON_BEHALF = re.compile(rf"(?:T\s*/\s*[ML]|T[ML]\s*\.)\s*(?:(?!{_OFFICE}\b|KT\b)[A-Z]{{2,}}\b\s*){{1,5}}")
 _ROLE_OFFICE = re.compile(rf"{_OFFICE}\b")
 

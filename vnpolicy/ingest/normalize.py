@@ -156,10 +156,19 @@ def is_page_number(line: str) -> bool:
     return bool(_PAGE_NUMBER.fullmatch(line)) and line.strip() != ""
 
 
+# Markdown emphasis of text copied from web pages: "**Điều 1. **", "*Căn cứ …; *", "*(DN)*". A star that
+# opens (before a word, after a space or the line's start) or closes (after a word, before a space or the
+# line's end); not "* " of a bullet, nor "(*)" of a footnote.
+_EMPHASIS = re.compile(r"\*\*|(?<![^\s*])\*(?=[^\s*])|(?<=[^\s(])\*(?!\S)|(?<=\s)\*\s*$")
+
+
+def strip_markup(line: str) -> str:
+    return _EMPHASIS.sub("", line)
+
+
 def clean_line(line: str) -> str:
     """The display form of one source line (no joining): NFC, OCR junk, markup and U+FFFD removed."""
-    line = to_nfc(line).replace("\ufffd", "").replace("**", "")
-    return strip_ocr_junk(line)
+    return strip_ocr_junk(strip_markup(to_nfc(line).replace("\ufffd", "")))
 
 
 def clean_span(raw: str) -> str:
