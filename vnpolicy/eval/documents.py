@@ -29,7 +29,9 @@ from vnpolicy.ingest.pipeline import parse_path
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS_GOLD = Path(__file__).parent / "data" / "documents.jsonl"
-DEFAULT_FOLDERS = (SAMPLE, ROOT.parent / "shared" / "more-documents")
+# The sample, the five more documents of other issuers, and ten documents of legal-document web pages
+# (data/web-documents, their sources in the gold rows).
+DEFAULT_FOLDERS = (SAMPLE, ROOT.parent / "shared" / "more-documents", ROOT / "data" / "web-documents")
 # The fields the done-when target counts, and the rest that are reported.
 TARGET_FIELDS = ("number", "date", "doc_type", "title", "province")
 FIELDS = (*TARGET_FIELDS, "province_2025", "issuer", "signer", "signer_role", "cites")
