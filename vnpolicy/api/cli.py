@@ -350,8 +350,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="only metadata and structure against a documents gold file (no model needed)")
     evaluate.add_argument("--documents-gold", metavar="FILE", help="documents gold file (default: the bundled one)")
     evaluate.add_argument("--documents", action="append", default=[], metavar="DIR",
-                          help="folder holding the gold file's documents; repeatable (default: data/sample and "
-                          "../shared/more-documents)")
+                          help="folder holding the gold file's documents; repeatable (default: data/sample, "
+                          "../shared/more-documents and data/web-documents)")
     evaluate.add_argument("--more", metavar="DIR",
                           help="also answer eval/data/more.jsonl over the sample plus this folder's documents "
                           "(e.g. ../shared/more-documents), indexed in a scratch directory")
