@@ -985,7 +985,7 @@ THÀNH PHỐ HUẾ TỪ NĂM HỌC 2025 - 2026
 
 **Điều 1. **Phạm vi điều chỉnh
 
-Nghị quyết này quy định mức học phí của cơ sở giáo dục công lập.
+Nghị quyết này quy định mức học phí (*gọi tắt là học phí*) của cơ sở giáo dục công lập.
 
 **Điều 2. **Hiệu lực thi hành
 

@@ -156,10 +156,10 @@ def is_page_number(line: str) -> bool:
     return bool(_PAGE_NUMBER.fullmatch(line)) and line.strip() != ""
 
 
-# Markdown emphasis of text copied from web pages: "**Điều 1. **", "*Căn cứ …; *", "*(DN)*". A star that
-# opens (before a word, after a space or the line's start) or closes (after a word, before a space or the
-# line's end); not "* " of a bullet, nor "(*)" of a footnote.
-_EMPHASIS = re.compile(r"\*\*|(?<![^\s*])\*(?=[^\s*])|(?<=[^\s(])\*(?!\S)|(?<=\s)\*\s*$")
+# Markdown emphasis of text copied from web pages: "**Điều 1. **", "*Căn cứ …; *", "*(DN)*", "(*nhất là …*)".
+# A star that opens (before a word, after a space, "(" or the line's start) or closes (after a word, before a
+# space, punctuation or the line's end); not "* " of a bullet, nor "(*)" of a footnote.
+_EMPHASIS = re.compile(r"\*\*|(?<![^\s*(])\*(?=[^\s*)])|(?<=[^\s(])\*(?=[\s).,;:!?]|$)|(?<=\s)\*\s*$")
 
 
 def strip_markup(line: str) -> str:

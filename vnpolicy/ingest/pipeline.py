@@ -28,8 +28,9 @@ SIDECAR_SUFFIX = ".meta.json"
 # are parsed again on their next ingestion instead of being skipped as unchanged.
 # 5: page numbers, tone misreadings; 6: a footnote after the recipients is body; 7: OCR names and acronyms;
 # 8: a title after a blank line, qualified type lines ("CHƯƠNG TRÌNH HÀNH ĐỘNG"), the issuer block's province;
-# 9: "THÔNG BÁO KẾT LUẬN", signatures by order (T/L)
-PARSER_VERSION = "9"
+# 9: "THÔNG BÁO KẾT LUẬN", signatures by order (T/L); 10: front matter without blank lines, lettered parts,
+# official letters, .docx tables in document order, web pages' markup, numbered appendices (issue 19)
+PARSER_VERSION = "10"
 MIN_CLAUSES_EXPECTED = 5
 _REPORTED_FIELDS = ("province", "doc_type", "number", "date", "title")
 
