@@ -1,13 +1,13 @@
 """The province-level decision for "which provinces…" questions.
 
 Deciding clause by clause lets one borderline clause add a province, and one clause just under the
-threshold drop it. A province is judged instead on what its best candidates show together and against
-the other provinces: its best and second-best clause confidences (as logits), how far its best falls
-behind the best province's (as a difference of probabilities: on logits one near-certain province
-pushed every other one out), whether any of its candidates spells the question's weightiest concept
-as one phrase, and the best concept coverage and dense and lexical scores among them. A second
-logistic model (fitted on the tuning half like the clause model, see eval/fit_support.py) turns these
-into P(the province commits to it).
+threshold drop it. A province is judged instead on its candidates together and against the other
+provinces: its best clause's confidence (as a logit), how far that falls behind the best province's (as
+a difference of probabilities: on logits one near-certain province pushed every other one out), and
+whether any of its candidates spells the question's weightiest concept as one phrase. A second logistic
+model (fitted on the tuning half like the clause model, see eval/fit_support.py) turns these into P(the
+province commits to it). (Its second-best clause and its best concept coverage, dense and lexical scores
+were measured as features too, and left out.)
 
 Which provinces an answer lists is then one cut in that ranking, not a threshold on each province alone:
 what a near-certain "yes" looks like differs from question to question (a topic most plans mention
@@ -66,16 +66,10 @@ def by_province(evidence: list[Evidence]) -> list[ProvinceEvidence]:
     provinces = []
     for name, items in groups.items():
         items = sorted(items, key=lambda item: -item.confidence)
-        logits = [_logit(item.confidence) for item in items]
         features = {
-            "best_logit": logits[0],
-            "second_logit": logits[1] if len(logits) > 1 else logits[0],
+            "best_logit": _logit(items[0].confidence),
             "best_gap": items[0].confidence - top,
             "key_concept": max(item.features["rarest_spelled"] for item in items),
-            "coverage": max(item.features["coverage"] for item in items),
-            "dense_z": max(item.features["dense_z"] for item in items),
-            "folded_bm25": max(item.features["folded_bm25"] for item in items),
-            "english": items[0].features["english"],
         }
         provinces.append(ProvinceEvidence(name, items, features))
     return provinces
