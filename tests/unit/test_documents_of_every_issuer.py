@@ -1019,6 +1019,7 @@ def test_a_web_pages_markup_is_layout_not_text() -> None:
     # The "|" and "** **" lines stand where blank lines would: the signer's name is not read into the appendix.
     assert texts["PHỤ LỤC II"].path == "Phụ lục II" and texts["1. Xã A Lưới 1."].path == "Phụ lục II › 1"
     assert all("*" not in clause.text and clause.text != "|" for clause in document.clauses)
+    assert not any("OCR junk" in warning for warning in document.warnings)  # layout, not OCR noise
 
 
 DEPARTMENT_LETTER = """ỦY BAN NHÂN DÂN

@@ -15,7 +15,14 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from vnpolicy.ingest.models import PAGE_BREAK, PATH_SEPARATOR, Clause, ClauseKind
-from vnpolicy.ingest.normalize import BULLET_CHARS, clean_span, fold_diacritics, is_page_number, strip_markup
+from vnpolicy.ingest.normalize import (
+    BULLET_CHARS,
+    clean_span,
+    fold_diacritics,
+    is_layout_line,
+    is_page_number,
+    strip_markup,
+)
 
 MAX_CLAUSE_CHARS = 1200
 TRAIL_ENTRY_CHARS = 160
@@ -56,9 +63,6 @@ _COLUMN_GAP = re.compile(r"(?<=\S)[ \t]{6,}(?=\S)")
 _CELL_GAP = re.compile(r"(?<=\S)[ \t]*\t[ \t]*(?=\S)")
 _TABLE_ROW = re.compile(r"\s*\|.*\|\s*")
 _INLINE_SIGNATURE = re.compile(r"(?<=\S)\s+(?=(?:T\s*/\s*[ML]|T[ML]\s*\.|KT\s*\.)\s*[A-ZĐ])")
-# "-------", "*": rules under a header; "|", "** **": the cell borders and empty emphasis of a web page's
-# layout table. Not text: each stands where a blank line would.
-_DECORATION = re.compile(r"[-–—_=*~.]+|[|*\s]*[|*][|*\s]*")
 # The types of document by their folded type word.
 DOC_TYPES: dict[str, str] = {
     "KE HOACH": "Kế hoạch", "NGHI QUYET": "Nghị quyết", "CHUONG TRINH": "Chương trình",
@@ -324,7 +328,7 @@ def _gather_units(text: str, legal: bool) -> list[_Unit]:
     for start, end in _logical_lines(text):
         raw = text[start:end]
         stripped = raw.strip()
-        if not stripped or is_page_number(raw) or _DECORATION.fullmatch(stripped):
+        if not stripped or is_page_number(raw) or is_layout_line(raw):
             previous_blank = True
             continue
         cleaned = clean_span(raw)

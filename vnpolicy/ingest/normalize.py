@@ -152,6 +152,15 @@ _PAGE_NUMBER = re.compile(r"\s*(?:(?:-\s*)?\d{1,3}(?:\s*-)?|=*\s*(?:Trang|Page)\
 _SPACES = re.compile(r"\s+")
 
 
+# "-------", "*": rules under a header; "|", "** **": the cell borders and empty emphasis of a web page's
+# layout table. Not text: each stands where a blank line would.
+_LAYOUT_LINE = re.compile(r"[-–—_=*~.]+|[|*\s]*[|*][|*\s]*")
+
+
+def is_layout_line(line: str) -> bool:
+    return bool(_LAYOUT_LINE.fullmatch(line.strip()))
+
+
 def is_page_number(line: str) -> bool:
     return bool(_PAGE_NUMBER.fullmatch(line)) and line.strip() != ""
 

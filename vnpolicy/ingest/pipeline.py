@@ -16,7 +16,7 @@ from vnpolicy.ingest.clauses import MAX_CLAUSE_CHARS, split_clauses
 from vnpolicy.ingest.loaders import SUPPORTED_SUFFIXES, IngestError, load_bytes, load_path
 from vnpolicy.ingest.metadata import apply_sidecar, extract_metadata
 from vnpolicy.ingest.models import Document, DocumentMeta
-from vnpolicy.ingest.normalize import clean_line, strip_markup, to_nfc
+from vnpolicy.ingest.normalize import clean_line, is_layout_line, strip_markup, to_nfc
 from vnpolicy.ingest.ocr import PageProgress
 from vnpolicy.ingest.restore import restore_clauses
 from vnpolicy.ingest.store import Store
@@ -46,7 +46,9 @@ def _warnings(text: str, document: Document) -> list[str]:
         warnings.append(f"{text.count(chr(0xFFFD))} unreadable character(s) (U+FFFD) in the source")
     if to_nfc(text) != text:
         warnings.append("decomposed (NFD) characters were normalised to NFC")
-    junk_lines = sum(1 for line in text.splitlines() if clean_line(line) != strip_markup(to_nfc(line)))
+    junk_lines = sum(
+        1 for line in text.splitlines() if not is_layout_line(line) and clean_line(line) != strip_markup(to_nfc(line))
+    )
     if junk_lines:
         warnings.append(f"OCR junk removed from {junk_lines} line(s)")
     if len(document.clauses) < MIN_CLAUSES_EXPECTED:
