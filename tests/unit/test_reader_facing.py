@@ -9,7 +9,7 @@ import time
 import pytest
 
 from vnpolicy.answer.quotes import display_span
-from vnpolicy.answer.sources import answer_figures, short_title, source_line
+from vnpolicy.answer.sources import answer_figures, province_label, short_title, source_line
 from vnpolicy.api.cli import build_parser
 from vnpolicy.api.progress import Progress
 from vnpolicy.index.retriever import ClauseCounts
@@ -33,6 +33,15 @@ def test_the_source_line_names_the_document_by_number_and_short_title_in_the_ans
     bare = {**common, "number": None, "title": None, "path": ""}
     assert source_line(**bare, language="vi").startswith("000_43ca579e2f883a62.txt")
     assert source_line(**bare, language="en").endswith("preamble")
+
+
+def test_a_province_is_labelled_with_the_unit_it_is_now_part_of_or_became() -> None:
+    assert province_label("Bến Tre", "Vĩnh Long", "vi") == "Bến Tre (nay thuộc tỉnh Vĩnh Long)"
+    assert province_label("Bình Dương", "Hồ Chí Minh", "en") == "Bình Dương (now part of Hồ Chí Minh city)"
+    # renamed, not merged: Thừa Thiên Huế is the centrally-run city of Huế
+    assert province_label("Thừa Thiên Huế", "Huế", "vi") == "Thừa Thiên Huế (nay là thành phố Huế)"
+    assert province_label("Thừa Thiên Huế", "Huế", "en") == "Thừa Thiên Huế (now Huế city)"
+    assert province_label("Lào Cai", "Lào Cai", "vi") == "Lào Cai" and province_label(None, None, "vi") == ""
 
 
 def test_short_titles_cut_at_a_word_with_an_ellipsis() -> None:

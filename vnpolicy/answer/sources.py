@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from vnpolicy.ingest.gazetteer import CITIES_AFTER_2025, provinces_of
 from vnpolicy.ingest.normalize import fold_diacritics
 
 SHORT_TITLE_CHARS = 72
@@ -40,11 +41,16 @@ def display_date(iso: str | None, language: str) -> str:
 
 
 def province_label(name: str | None, current: str | None, language: str) -> str:
-    if not name:
-        return ""
+    """A pre-2025 province with the unit it is now: "Bến Tre (nay thuộc tỉnh Vĩnh Long)", merged; "Thừa
+    Thiên Huế (nay là thành phố Huế)", renamed."""
+    if not name or not current or current == name:
+        return name or ""
+    renamed = provinces_of(current) == {name}
     if language == "en":
-        return f"{name} (now part of {current} province)" if current and current != name else name
-    return f"{name} (nay thuộc tỉnh {current})" if current and current != name else name
+        unit = "city" if current in CITIES_AFTER_2025 else "province"
+        return f"{name} (now {current} {unit})" if renamed else f"{name} (now part of {current} {unit})"
+    unit = "thành phố" if current in CITIES_AFTER_2025 else "tỉnh"
+    return f"{name} (nay là {unit} {current})" if renamed else f"{name} (nay thuộc {unit} {current})"
 
 
 def source_line(

@@ -58,6 +58,8 @@ _NEW_TO_OLD: dict[str, tuple[str, ...]] = {
 }
 
 MERGED_INTO: dict[str, str] = {old: new for new, olds in _NEW_TO_OLD.items() for old in olds}
+# The centrally-run cities after 2025; the other units are provinces.
+CITIES_AFTER_2025 = frozenset({"Hà Nội", "Huế", "Hải Phòng", "Đà Nẵng", "Hồ Chí Minh", "Cần Thơ"})
 PROVINCES_BEFORE_2025: tuple[str, ...] = tuple(sorted(MERGED_INTO))
 PROVINCES_AFTER_2025: tuple[str, ...] = tuple(sorted(_NEW_TO_OLD))
 
