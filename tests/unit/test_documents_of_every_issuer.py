@@ -987,6 +987,23 @@ THÀNH PHỐ HUẾ TỪ NĂM HỌC 2025 - 2026
 
 Nghị quyết này quy định mức học phí (*gọi tắt là học phí*) của cơ sở giáo dục công lập.
 
+Mức học phí (nghìn đồng/tháng):
+|
+**Địa bàn**
+|
+**Mầm non**
+|
+**Tiểu học**
+|
+|
+Đô thị
+|
+190
+|
+110
+|
+|
+
 **Điều 2. **Hiệu lực thi hành
 
 Nghị quyết này có hiệu lực từ ngày 01 tháng 12 năm 2025.
@@ -1020,6 +1037,9 @@ def test_a_web_pages_markup_is_layout_not_text() -> None:
     assert texts["PHỤ LỤC II"].path == "Phụ lục II" and texts["1. Xã A Lưới 1."].path == "Phụ lục II › 1"
     assert all("*" not in clause.text and clause.text != "|" for clause in document.clauses)
     assert not any("OCR junk" in warning for warning in document.warnings)  # layout, not OCR noise
+    # Its table flattened to one cell per line: a row is one clause, and a lone number in it is a value, not a
+    # page number.
+    assert texts["Địa bàn Mầm non Tiểu học"].path == texts["Đô thị 190 110"].path == "Điều 1"
 
 
 DEPARTMENT_LETTER = """ỦY BAN NHÂN DÂN

@@ -17,6 +17,8 @@ PIECES = [
     "|   |   |", "Nơi nhận:", "- Lưu: VT.", "T/M BAN THƯỜNG VỤ", "KT. CHỦ TỊCH", "Nguyễn Văn An", "PHỤ LỤC",
     "Phát triển hạ tầng giao thông.", "trên địa bàn tỉnh", "xrrxxx", "-------", "\t", "   ", "", "\x0c",
     "2.500 tỷ đồng",
+    # a web page's markup and its tables flattened to one cell per line between "|" lines
+    "**HỘI", "ĐỒNG NHÂN DÂN**", "**Điều 1. **Phạm vi", "*Căn cứ Luật Giáo dục; *", "(*nhất là*)", "** **", "190",
     # unaccented and OCR-damaged text, which the restorer reads
     "Ke hoach phat trien ha tang", "thu-c hien", "II-MUC BICH", "1.Muc dich", "kinh te-xa hoi", "Tinh uy", "(*)",
     "\"dau tu\"", "dudng giao thong", "ndng thdn mdi",

@@ -317,6 +317,32 @@ def is_date_line(folded: str) -> bool:
     return bool(_DATE_LINE.fullmatch(folded.strip()))
 
 
+_TABLE_ROW_CELLS = 3
+
+
+def _table_rows(text: str, spans: list[tuple[int, int]]) -> tuple[set[int], set[int]]:
+    """(starts of every one-line cell, starts of the cells after a row's first) of a web page's table flattened
+    to one cell per line between "|" lines, a row ending with two of them ("Đô thị⏎|⏎190⏎|⏎190⏎|⏎110⏎|⏎|"). A
+    row of three or more such cells is read as one unit, as a row of a tab-separated table is; cells of
+    several lines are the layout table of a header or signature, read apart."""
+    lines = [text[start:end] for start, end in spans]
+    pipes = [line.strip() == "|" for line in lines]
+    cells = [
+        0 < index < len(lines) - 1 and pipes[index - 1] and pipes[index + 1] and not is_layout_line(line)
+        for index, line in enumerate(lines)
+    ]
+    continuing: set[int] = set()
+    index = 0
+    while index < len(lines):
+        row = [index]
+        while cells[row[-1]] and row[-1] + 2 < len(lines) and cells[row[-1] + 2]:
+            row.append(row[-1] + 2)
+        if cells[index] and len(row) >= _TABLE_ROW_CELLS:
+            continuing.update(spans[cell][0] for cell in row[1:])
+        index = row[-1] + 1
+    return {spans[index][0] for index, cell in enumerate(cells) if cell}, continuing
+
+
 def _gather_units(text: str, legal: bool) -> list[_Unit]:
     """Group lines into units: a blank line, a structural marker or the end of a caps heading starts one."""
     units: list[_Unit] = []
@@ -325,10 +351,12 @@ def _gather_units(text: str, legal: bool) -> list[_Unit]:
     in_front = True  # before the first numbered or lettered part: the header, title and recitals
     previous_ends_sentence = previous_name = previous_number = False
     right_columns = _right_column_starts(text)
-    for start, end in _logical_lines(text):
+    spans = _logical_lines(text)
+    cells, row_continuations = _table_rows(text, spans)
+    for start, end in spans:
         raw = text[start:end]
         stripped = raw.strip()
-        if not stripped or is_page_number(raw) or is_layout_line(raw):
+        if not stripped or (is_page_number(raw) and start not in cells) or is_layout_line(raw):
             previous_blank = True
             continue
         cleaned = clean_span(raw)
@@ -353,7 +381,7 @@ def _gather_units(text: str, legal: bool) -> list[_Unit]:
             role = "recipients"
         elif _is_signature_start(cleaned, folded):
             role = "signature"
-        starts_block = (
+        starts_block = start not in row_continuations and (
             previous_blank
             or start in right_columns
             or marker != "none"

@@ -161,6 +161,12 @@ def is_layout_line(line: str) -> bool:
     return bool(_LAYOUT_LINE.fullmatch(line.strip()))
 
 
+def beside_cell_border(lines: list[str], index: int) -> bool:
+    """Whether a line stands between the "|" lines of a web page's table flattened to one cell per line: a lone
+    number there is a cell's value ("190" thousand đồng), not a page number."""
+    return any(0 <= other < len(lines) and lines[other].strip() == "|" for other in (index - 1, index + 1))
+
+
 def is_page_number(line: str) -> bool:
     return bool(_PAGE_NUMBER.fullmatch(line)) and line.strip() != ""
 
@@ -185,5 +191,9 @@ def clean_span(raw: str) -> str:
 
     This is the documented derivation `clause.text == clean_span(document.text[clause.start:clause.end])`.
     """
-    lines = (clean_line(line) for line in raw.splitlines() if not is_page_number(line))
-    return _SPACES.sub(" ", " ".join(lines)).strip()
+    lines = raw.splitlines()
+    kept = (
+        clean_line(line) for index, line in enumerate(lines)
+        if not is_page_number(line) or beside_cell_border(lines, index)
+    )
+    return _SPACES.sub(" ", " ".join(kept)).strip()
