@@ -129,7 +129,9 @@ GLOSSARY: dict[str, str] = {
     "administrative procedure": "thủ tục hành chính", "procedure": "thủ tục",
     "Ministry of Industry and Trade": "Bộ Công Thương", "Ministry of Construction": "Bộ Xây dựng",
     "Ministry of Finance": "Bộ Tài chính", "decentralised": "phân tán", "decentralized": "phân tán",
-    "on-site": "tại chỗ",
+    "on-site": "tại chỗ", "traffic congestion": "ùn tắc giao thông", "congestion": "ùn tắc",
+    "Youth Union": "Tỉnh đoàn", "pre-treatment": "xử lý sơ bộ", "pre-treat": "xử lý sơ bộ",
+    "supply chain": "chuỗi cung ứng", "priority project": "dự án ưu tiên",
 }
 # A term matches as a run of whole words, word for word or else stem for stem (the Snowball English stemmer):
 # "hospitals", "resettling" (resettlement), "databases", "trained" (training). Where two terms share their
