@@ -37,9 +37,15 @@ class ProvinceCut:
     next: float  # weight of the confidence of the first province left out (negative)
 
     def count(self, confidences: list[float]) -> int:
-        ranked = [1.0, *sorted(confidences, reverse=True), 0.0]
-        scores = [self.kept * ranked[k] + self.next * ranked[k + 1] for k in range(len(ranked) - 1)]
+        scores = [self.kept * kept + self.next * following for kept, following in cut_points(confidences)]
         return max(range(len(scores)), key=scores.__getitem__)
+
+
+def cut_points(confidences: list[float]) -> list[tuple[float, float]]:
+    """For each count k = 0 … n of provinces kept, (p_k, p_(k+1)) over the confidences ranked, with p_0 = 1
+    (keeping none) and p_(n+1) = 0: what `ProvinceCut` weighs, and what eval/fit_support.py fits it on."""
+    ranked = [1.0, *sorted(confidences, reverse=True), 0.0]
+    return list(zip(ranked, ranked[1:], strict=False))
 
 
 @dataclass

@@ -34,7 +34,7 @@ from scipy.optimize import minimize
 
 from vnpolicy.answer.compose import MAX_LOOKUP_CLAUSES
 from vnpolicy.answer.evidence import FEATURES, Evidence, effective_filters, gather
-from vnpolicy.answer.provinces import PROVINCE_FEATURES, ProvinceCut, ProvinceEvidence, by_province
+from vnpolicy.answer.provinces import PROVINCE_FEATURES, ProvinceCut, ProvinceEvidence, by_province, cut_points
 from vnpolicy.answer.question import analyse
 from vnpolicy.answer.support import MODEL_PATH, SupportModel, supporting, threshold_key
 from vnpolicy.eval.gold import SAMPLE, GoldQuestion, RetrievedUnit, contains_snippet, load_answer_set
@@ -227,10 +227,10 @@ class ProvinceFolds:
         for i in indices:
             ranked = self.ranked(i)
             gold = set(self.examples[i].question.provinces)
-            padded = [1.0, *(confidence for _, confidence in ranked), 0.0]
+            points = cut_points([confidence for _, confidence in ranked])
             cuts = [
-                ({"kept": padded[k], "next": padded[k + 1]}, int({p.name for p, _ in ranked[:k]} == gold))
-                for k in range(len(ranked) + 1)
+                ({"kept": kept, "next": following}, int({p.name for p, _ in ranked[:k]} == gold))
+                for k, (kept, following) in enumerate(points)
             ]
             rows += cuts if any(right for _, right in cuts) else []
         return rows
@@ -264,8 +264,8 @@ def held_out_cuts(provinces: ProvinceFolds, partition: int = 0) -> dict[int, Pro
     """For each aggregate example (by id), the cut fitted on the other folds."""
     cuts = {}
     everything = range(len(provinces.examples))
-    for held_out in folds(provinces.examples, partition=partition):
-        cut = provinces.fit_cut(i for i in everything if i not in set(held_out))
+    for held_out in map(set, folds(provinces.examples, partition=partition)):
+        cut = provinces.fit_cut(i for i in everything if i not in held_out)
         cuts.update({id(provinces.examples[i]): cut for i in held_out})
     return cuts
 

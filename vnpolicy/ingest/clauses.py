@@ -19,6 +19,7 @@ from vnpolicy.ingest.normalize import (
     BULLET_CHARS,
     clean_span,
     fold_diacritics,
+    is_cell_border,
     is_layout_line,
     is_page_number,
     strip_markup,
@@ -326,7 +327,7 @@ def _table_rows(text: str, spans: list[tuple[int, int]]) -> tuple[set[int], set[
     row of three or more such cells is read as one unit, as a row of a tab-separated table is; cells of
     several lines are the layout table of a header or signature, read apart."""
     lines = [text[start:end] for start, end in spans]
-    pipes = [line.strip() == "|" for line in lines]
+    pipes = [is_cell_border(line) for line in lines]
     cells = [
         0 < index < len(lines) - 1 and pipes[index - 1] and pipes[index + 1] and not is_layout_line(line)
         for index, line in enumerate(lines)

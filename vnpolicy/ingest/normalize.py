@@ -161,10 +161,15 @@ def is_layout_line(line: str) -> bool:
     return bool(_LAYOUT_LINE.fullmatch(line.strip()))
 
 
+def is_cell_border(line: str) -> bool:
+    """A "|" line: the border between two cells of a web page's table flattened to one cell per line."""
+    return line.strip() == "|"
+
+
 def beside_cell_border(lines: list[str], index: int) -> bool:
-    """Whether a line stands between the "|" lines of a web page's table flattened to one cell per line: a lone
-    number there is a cell's value ("190" thousand đồng), not a page number."""
-    return any(0 <= other < len(lines) and lines[other].strip() == "|" for other in (index - 1, index + 1))
+    """Whether a line stands beside a cell border: a lone number there is a cell's value ("190" thousand
+    đồng), not a page number."""
+    return any(0 <= other < len(lines) and is_cell_border(lines[other]) for other in (index - 1, index + 1))
 
 
 def is_page_number(line: str) -> bool:
