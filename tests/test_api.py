@@ -378,10 +378,13 @@ def test_export_jsonl_has_one_hit_per_line_and_defaults_to_100(client) -> None:
 
 
 def listed_summary(document) -> dict:
-    """A document as the API lists it: its summary and how many of its clauses search covers."""
+    """A document as the API lists it: its summary, how many of its clauses search covers and its province for
+    a reader."""
+    from vnpolicy.answer.sources import province_label
     from vnpolicy.index.retriever import ClauseCounts
 
-    return {**document.summary(), "indexed_clauses": ClauseCounts.of([document]).indexed}
+    label = province_label(document.meta.province.value, document.meta.province_current.value, "vi") or None
+    return {**document.summary(), "indexed_clauses": ClauseCounts.of([document]).indexed, "province_label": label}
 
 
 def test_documents_list_summaries_with_clause_counts(client, sample_documents) -> None:
@@ -432,7 +435,8 @@ def test_facets_count_provinces_old_and_new_types_and_years(client, sample_docum
     provinces = {facet["province"]: facet for facet in facets["provinces"]}
     assert set(provinces) == {doc.meta.province.value for doc in sample_documents.values()}
     assert provinces["Bến Tre"] == {
-        "province": "Bến Tre", "province_current": "Vĩnh Long", "documents": 1,
+        "province": "Bến Tre", "province_current": "Vĩnh Long",
+        "province_label": "Bến Tre (nay thuộc tỉnh Vĩnh Long)", "documents": 1,
         "clauses": len(sample_documents["000"].clauses),
     }
     current = {facet["province_current"]: facet for facet in facets["provinces_current"]}

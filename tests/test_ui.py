@@ -241,7 +241,8 @@ def hydro_citation(ui_server) -> dict:
     return {
         "n": 1, "clause_id": clause["id"], "document_id": document["id"], "document_title": document["title"],
         "document_number": document["number"], "source_name": document["source_name"], "province": "Bến Tre",
-        "province_current": document["province_current"], "date": document["date"], "path": clause["path"],
+        "province_current": document["province_current"], "province_label": document["province_label"],
+        "date": document["date"], "path": clause["path"],
         "trail": clause["trail"], "quote": text[start:end], "start": start, "end": end, "related": False,
         "quote_display": shown, "display_start": display_start, "display_end": display_end, "figures": [],
         "source_line": source_line(
@@ -264,7 +265,7 @@ def test_page_loads_with_local_assets_filters_and_examples(open_page):
     # filters come from /api/facets: pre-2025 provinces and the post-2025 ones they are part of
     province = p.get_by_label("Tỉnh", exact=True)
     options = province.locator("option").all_inner_texts()
-    assert any(o.startswith("Bến Tre (nay thuộc Vĩnh Long)") for o in options), options
+    assert any(o.startswith("Bến Tre (nay thuộc tỉnh Vĩnh Long)") for o in options), options
     assert any(o.startswith("Vĩnh Long (gồm Bến Tre, Trà Vinh)") for o in options), options
     assert "Kế hoạch" in " ".join(p.get_by_label("Loại văn bản", exact=True).locator("option").all_inner_texts())
     assert p.locator("button.example").count() >= 4
@@ -440,7 +441,7 @@ def test_green_hydrogen_answer_cites_ben_tre_and_opens_the_clause(open_page, ui_
     turn.locator(".answer-text button.cite-ref[aria-label*='Bến Tre']").first.click()
     panel = p.get_by_role("complementary")
     expect(panel).to_be_visible()
-    expect(p.locator("#panel-info")).to_contain_text("Bến Tre (nay thuộc Vĩnh Long)")
+    expect(p.locator("#panel-info")).to_contain_text("Bến Tre (nay thuộc tỉnh Vĩnh Long)")
     expect(p.locator("#panel-info .trail")).to_contain_text("NHIỆM VỤ")
     highlighted = p.locator("#panel .clause.cited")
     expect(highlighted).to_contain_text("hydro xanh")

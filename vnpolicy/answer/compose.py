@@ -41,6 +41,7 @@ class Citation(ClauseSource):
     display_end: int = 0
     figures: list[tuple[int, int]] = field(default_factory=list)  # spans of quote_display answering "how much"
     source_line: str = ""  # number · short title · date · province · section, in the answer's language
+    province_label: str = ""  # "Bến Tre (nay thuộc tỉnh Vĩnh Long)", in the answer's language
     # The restored reading of the whole clause when its text is OCR-damaged or unaccented (shown beside the
     # verbatim quote as "OCR text, restored reading: …"); None for clean text.
     restored_text: str | None = None
@@ -103,6 +104,7 @@ def compose(
                 number=hit.document_number, title=hit.document_title, source_name=hit.source_name, date=hit.date,
                 province=hit.province, province_current=hit.province_current, path=hit.path, language=language,
             ),
+            province_label=province_label(hit.province, hit.province_current, language),
             restored_text=hit.restored_text, page=hit.page,
         )
         citations.append(citation)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
-from vnpolicy.answer.sources import source_line
+from vnpolicy.answer.sources import province_label, source_line
 from vnpolicy.api.catalog import current_province_of
 from vnpolicy.api.schemas import (
     EXAMPLE_CLAUSE_ID,
@@ -51,7 +51,8 @@ DocumentId = Annotated[str, Path(description="A document id.", examples=[EXAMPLE
 
 def _summary(document: Document) -> DocumentSummary:
     indexed = ClauseCounts.of([document]).indexed
-    return DocumentSummary.model_validate({**document.summary(), "indexed_clauses": indexed})
+    label = province_label(document.meta.province.value, current_province_of(document), "vi") or None
+    return DocumentSummary.model_validate({**document.summary(), "indexed_clauses": indexed, "province_label": label})
 
 
 def _service(request: Request) -> VnPolicy:
@@ -119,6 +120,7 @@ def get_facets(request: Request) -> Facets:
         provinces=[
             ProvinceFacet(
                 province=str(facet.value), province_current=current_province_of(facet.documents[0]),
+                province_label=province_label(str(facet.value), current_province_of(facet.documents[0]), "vi"),
                 documents=len(facet.documents), clauses=facet.clauses,
             )
             for facet in found.provinces

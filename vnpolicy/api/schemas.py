@@ -45,8 +45,9 @@ EXAMPLE_SUMMARY: dict[str, Any] = {
     "id": EXAMPLE_DOCUMENT_ID, "source_name": "000_43ca579e2f883a62.txt",
     "content_hash": "98c32be8083db648f2ceb1acbeba0a85398971b453a766debaa7db0d809870ff", "clause_count": 65,
     "title": EXAMPLE_HIT["document_title"], "doc_type": "Kế hoạch", "number": None, "date": None,
-    "province": "Bến Tre", "province_current": "Vĩnh Long", "locality": None, "issuer": "Ban Thường vụ Tỉnh ủy",
-    "signer": "Trần Thanh Lâm", "cites": ["72-KL/TW", "13-NQ/TW"], "year": None,
+    "province": "Bến Tre", "province_current": "Vĩnh Long", "province_label": "Bến Tre (nay thuộc tỉnh Vĩnh Long)",
+    "locality": None, "issuer": "Ban Thường vụ Tỉnh ủy", "signer": "Trần Thanh Lâm", "cites": ["72-KL/TW", "13-NQ/TW"],
+    "year": None,
     "meta": {
         "province": {"value": "Bến Tre", "found": True, "source": "text"},
         "date": {"value": None, "found": False, "source": "none"},
@@ -129,6 +130,7 @@ class DocumentSummary(BaseModel):
     date: str | None = Field(description="ISO date, yyyy-mm-dd.")
     province: str | None = Field(description="Province named in the document (before the 2025 merger).")
     province_current: str | None = Field(description="The post-2025 province it now belongs to.")
+    province_label: str | None = Field(None, description='For a reader: "Bến Tre (nay thuộc tỉnh Vĩnh Long)".')
     locality: str | None
     issuer: str | None
     signer: str | None
@@ -194,6 +196,7 @@ class UploadResult(BaseModel):
 class ProvinceFacet(BaseModel):
     province: str
     province_current: str | None
+    province_label: str = Field(description='For a reader: "Bến Tre (nay thuộc tỉnh Vĩnh Long)".')
     documents: int
     clauses: int
 
@@ -224,7 +227,10 @@ class Facets(BaseModel):
     """
 
     model_config = _examples({
-        "provinces": [{"province": "Bến Tre", "province_current": "Vĩnh Long", "documents": 1, "clauses": 65}],
+        "provinces": [{
+            "province": "Bến Tre", "province_current": "Vĩnh Long",
+            "province_label": "Bến Tre (nay thuộc tỉnh Vĩnh Long)", "documents": 1, "clauses": 65,
+        }],
         "provinces_current": [
             {"province_current": "Vĩnh Long", "provinces": ["Bến Tre", "Trà Vinh"], "documents": 2, "clauses": 165}
         ],

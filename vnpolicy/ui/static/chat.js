@@ -1,7 +1,7 @@
 // The conversation: a question, its answer streamed in (citations first, then the text), the sources as cards.
 // After each question the view holds the question and the start of its answer at the top of the pane.
 
-import { $, copyText, formatDate, h, marked, nextFrame, provinceLabel, truncate } from "./dom.js";
+import { $, copyText, formatDate, h, marked, nextFrame, truncate } from "./dom.js";
 import { describeFilters } from "./filters.js";
 import { openCitation } from "./panel.js";
 import { errorDetail, parseJSON, readEvents } from "./stream.js";
@@ -182,7 +182,7 @@ class Turn {
 
   citationRef(n) {
     const c = this.citations.get(n);
-    const where = [provinceLabel(c.province, c.province_current, this.meta && this.meta.language), c.path]
+    const where = [c.province_label, c.path]
       .filter(Boolean)
       .join(", ");
     return h(
@@ -206,7 +206,7 @@ class Turn {
     const head = [
       c.document_number ? `${w.number} ${c.document_number}` : null,
       c.date ? formatDate(c.date) : null,
-      provinceLabel(c.province, c.province_current, language),
+      c.province_label,
     ].filter(Boolean);
     const title = c.document_title || c.source_name || w.document;
     return h(

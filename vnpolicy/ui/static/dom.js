@@ -26,13 +26,6 @@ export function formatDate(iso) {
   return m ? `${m[3]}/${m[2]}/${m[1]}` : iso || "";
 }
 
-/** "Bến Tre (nay thuộc Vĩnh Long)": a pre-2025 province with the one it is now part of. */
-export function provinceLabel(name, current, language = "vi") {
-  if (!name) return "";
-  if (!current || current === name) return name;
-  return language === "en" ? `${name} (now part of ${current})` : `${name} (nay thuộc ${current})`;
-}
-
 export function truncate(text, max) {
   const clean = (text || "").replace(/\s+/g, " ").trim();
   if (clean.length <= max) return clean;

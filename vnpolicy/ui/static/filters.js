@@ -1,6 +1,6 @@
 // The filters above the conversation: filled from /api/facets, summarised on the toggle, sent with each question.
 
-import { $, h, provinceLabel } from "./dom.js";
+import { $, h } from "./dom.js";
 
 const fields = {
   province: $("#f-province"),
@@ -75,7 +75,7 @@ async function load() {
     current.length ? "Tỉnh trong văn bản (trước 2025)" : "Tỉnh",
     (facets.provinces || [])
       .filter((p) => p.province)
-      .map((p) => ({ value: p.province, label: `${provinceLabel(p.province, p.province_current)}${documentsCount(p)}` })),
+      .map((p) => ({ value: p.province, label: `${p.province_label}${documentsCount(p)}` })),
   );
   addOptions(
     fields.doc_type,

@@ -1,7 +1,7 @@
 // The clause panel: a cited clause opened inside its whole document, the quote highlighted where the
 // server says it is (display_start/display_end in the clause's text), and links to a clause (#clause=<id>).
 
-import { $, copyText, formatDate, h, marked, provinceLabel } from "./dom.js";
+import { $, copyText, formatDate, h, marked } from "./dom.js";
 import { errorDetail } from "./stream.js";
 import { words } from "./words.js";
 
@@ -79,7 +79,7 @@ function renderDocument(data, c) {
     "dl",
     { class: "doc-meta" },
     metaItem(w.meta.number, data.number || c.document_number),
-    metaItem(w.meta.province, provinceLabel(data.province || c.province, data.province_current || c.province_current, c.language)),
+    metaItem(w.meta.province, c.province_label || data.province_label),
     metaItem(w.meta.date, formatDate(data.date || c.date)),
     metaItem(w.meta.type, data.doc_type),
     metaItem(w.meta.issuer, data.issuer),
