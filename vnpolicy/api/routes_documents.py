@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Reques
 from fastapi.concurrency import run_in_threadpool
 
 from vnpolicy.answer.sources import province_label, source_line
-from vnpolicy.api.catalog import current_province_of
+from vnpolicy.api.catalog import Facet, current_province_of
 from vnpolicy.api.schemas import (
     EXAMPLE_CLAUSE_ID,
     EXAMPLE_DOCUMENT_ID,
@@ -112,19 +112,20 @@ def get_clause(
     )
 
 
+def _province_facet(facet: Facet) -> ProvinceFacet:
+    province, current = str(facet.value), current_province_of(facet.documents[0])
+    return ProvinceFacet(
+        province=province, province_current=current, province_label=province_label(province, current, "vi"),
+        documents=len(facet.documents), clauses=facet.clauses,
+    )
+
+
 @reads.get("/api/facets", summary="Filter values with counts", responses=_READ_ERRORS)
 def get_facets(request: Request) -> Facets:
     """Provinces (pre-2025 name and the post-2025 province it is now part of), document types and years."""
     found = _service(request).facets()
     return Facets(
-        provinces=[
-            ProvinceFacet(
-                province=str(facet.value), province_current=current_province_of(facet.documents[0]),
-                province_label=province_label(str(facet.value), current_province_of(facet.documents[0]), "vi"),
-                documents=len(facet.documents), clauses=facet.clauses,
-            )
-            for facet in found.provinces
-        ],
+        provinces=[_province_facet(facet) for facet in found.provinces],
         provinces_current=[
             CurrentProvinceFacet(
                 province_current=str(facet.value),

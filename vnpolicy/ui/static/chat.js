@@ -182,9 +182,7 @@ class Turn {
 
   citationRef(n) {
     const c = this.citations.get(n);
-    const where = [c.province_label, c.path]
-      .filter(Boolean)
-      .join(", ");
+    const where = [c.province_label, c.path].filter(Boolean).join(", ");
     return h(
       "button",
       {
