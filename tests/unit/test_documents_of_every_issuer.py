@@ -742,6 +742,23 @@ def test_lettered_parts_bullets_of_every_mark_and_a_title_on_the_type_words_line
     ]
 
 
+def test_a_lettered_heading_run_into_the_next_label_is_two_headings() -> None:
+    """A web copy that ran "B. PHƯƠNG ÁN …" and "I. Lưu đồ" into one line (Hà Nội, QĐ 1610/QĐ-TTPVHCC)."""
+    text = (
+        "**A. LÝ DO TÁI CẤU TRÚC**\n\nThủ tục nhiều bước.\n\n"
+        "**B. PHƯƠNG ÁN TÁI CẤU TRÚC I. Lưu đồ\nquy trình điện tử**\n\n**II. Mô tả quy trình điện tử**\n\n"
+        "1. Tiếp nhận hồ sơ.\n\nPHẦN I. Quy định chung\n"
+    )
+    body = [(c.path, c.text) for c in split_clauses("qd", text)]
+    assert body[2:6] == [
+        ("B", "B. PHƯƠNG ÁN TÁI CẤU TRÚC"),
+        ("B › I", "I. Lưu đồ quy trình điện tử"),
+        ("B › II", "II. Mô tả quy trình điện tử"),
+        ("B › II › 1", "1. Tiếp nhận hồ sơ."),
+    ]
+    assert body[-1][1] == "PHẦN I. Quy định chung"  # a part's heading word is no lettered heading
+
+
 PARTY_RESOLUTION_IN_PARTS = """ĐẢNG BỘ TỈNH HÀ TĨNH
 BAN CHẤP HÀNH
 *

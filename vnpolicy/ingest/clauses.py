@@ -63,6 +63,9 @@ _LONE_HEAD_WORD = re.compile(
 _COLUMN_GAP = re.compile(r"(?<=\S)[ \t]{6,}(?=\S)")
 _CELL_GAP = re.compile(r"(?<=\S)[ \t]*\t[ \t]*(?=\S)")
 _TABLE_ROW = re.compile(r"\s*\|.*\|\s*")
+# A heading in capitals that a web copy ran into the next heading's label ("**B. PHƯƠNG ÁN TÁI CẤU TRÚC I. Lưu
+# đồ"): the label, a roman numeral or a number, then a word in lower case after its capital.
+_RUN_ON_LABEL = re.compile(r"\s+(?=(?:[IVX]{1,4}|\d{1,2})\.\s+[^\W\d_a-z][^\W\d_A-Z])")
 _INLINE_SIGNATURE = re.compile(r"(?<=\S)\s+(?=(?:T\s*/\s*[ML]|T[ML]\s*\.|KT\s*\.)\s*[A-ZĐ])")
 # The types of document by their folded type word.
 DOC_TYPES: dict[str, str] = {
@@ -158,10 +161,22 @@ def _columns(text: str) -> list[tuple[int, int]]:
         if gap is None and (_RECIPIENTS.match(folded) or folded.startswith("-")):
             gap = _INLINE_SIGNATURE.search(line)
         if gap is None:
+            gap = _run_on_label(line)
+        if gap is None:
             spans.append((start, end))
         else:
             spans += [(start, start + gap.start()), (start + gap.end(), end)]
     return spans
+
+
+def _run_on_label(line: str) -> re.Match[str] | None:
+    """The gap before a second heading's label that a lettered or roman heading in capitals runs into, or None."""
+    for gap in _RUN_ON_LABEL.finditer(line):
+        head = strip_markup(line[: gap.start()]).strip()
+        label = _SECTION.match(head) or _ROMAN.match(head)
+        if label and len(head[label.end() :].split()) >= 2 and _is_caps(head[label.end() :]):
+            return gap
+    return None
 
 
 def _two_cells(line: str) -> list[tuple[int, int]] | None:
