@@ -216,6 +216,19 @@ def test_english_terms_missing_from_the_glossary_are_answered(
     assert any(spelled in c.quote for c in answer.citations if c.province == province)
 
 
+def test_the_sentence_an_english_question_asks_about_brings_its_clause_among_clauses_on_its_topic(
+    sample_service,
+) -> None:
+    """Three Trà Vinh clauses speak of ports and ships; the one that answers says it in one sentence of a long
+    paragraph, which its window (not the paragraph's vector) brings near the question."""
+    answer = answer_question(
+        sample_service, "What needs to be completed for the channel that lets large ships enter the Hau River?"
+    )
+    assert answer.supported
+    stated = "giai đoạn 2 dự án Luồng cho tàu biển có trọng tải lớn vào sông Hậu"
+    assert any(stated in c.quote for c in answer.citations)
+
+
 def test_an_english_plural_meets_the_glossary_term_and_the_clause_that_spells_it(sample_service) -> None:
     question = "How does Ben Tre plan to ease overcrowding at higher-level hospitals?"
     assert "benh vien" in analyse(question, sample_service.retriever).concepts  # "hospitals" → bệnh viện

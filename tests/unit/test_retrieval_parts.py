@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 
 from vnpolicy.answer.quotes import QUOTE_TARGET_CHARS, best_quote_span, verified
-from vnpolicy.index.dense import DenseIndex
+from vnpolicy.index.dense import ClauseWindows, DenseIndex
 from vnpolicy.index.lexical import LexicalIndex
 from vnpolicy.index.models import Hit, SearchFilters
-from vnpolicy.index.retriever import LEGS, ClauseTable, HybridRetriever, reading, searchable
+from vnpolicy.index.retriever import LEGS, ClauseTable, HybridRetriever, reading, searchable, windows
 from vnpolicy.index.tokenize import function_words, tokenize
+from vnpolicy.ingest.models import Clause
 from vnpolicy.ingest.normalize import has_diacritics
 from vnpolicy.ingest.pipeline import parse_text
 
@@ -74,7 +75,10 @@ def test_a_restored_clause_counts_its_cosine_between_printed_and_unaccented_text
     lexical = LexicalIndex.build(
         [tokenize(reading(c)) for c in clauses], np.array([not has_diacritics(reading(c)) for c in clauses])
     )
-    retriever = HybridRetriever(table, lexical, DenseIndex(np.eye(len(clauses), dtype=np.float32)), embedder=None)
+    vectors = np.eye(len(clauses), dtype=np.float32)
+    retriever = HybridRetriever(
+        table, lexical, DenseIndex(vectors), ClauseWindows.of(vectors, [1] * len(clauses)), embedder=None
+    )
     accented = next(row for row, c in enumerate(clauses) if c.document_id == printed.id and "cầu" in c.text)
     restored = next(row for row, c in enumerate(clauses) if c.restored_text and "cau" in c.text)
     half_read = next(row for row, c in enumerate(clauses) if c.restored_text and "CHLTC" in c.text)
@@ -85,6 +89,32 @@ def test_a_restored_clause_counts_its_cosine_between_printed_and_unaccented_text
     assert score[clauses[restored].id] / top == pytest.approx(LEGS["dense"].restored_weight)
     assert score[clauses[half_read].id] / top == pytest.approx(LEGS["dense"].accentless_weight)
     assert LEGS["dense"].accentless_weight < LEGS["dense"].restored_weight < 1.0
+
+
+def _clause(text: str, restored: str | None = None) -> Clause:
+    return Clause("d-1", "d", 1, "1", (), "paragraph", text, 0, len(text), restored_text=restored)
+
+
+def test_a_clauses_windows_are_its_sentences_long_ones_cut_with_an_overlap() -> None:
+    long_sentence = " ".join(f"từ{i}" for i in range(70))
+    found = windows(_clause(f"Nâng cấp cảng Trà Cú; hoàn thành năm 2028. {long_sentence}"))
+    assert found[:2] == ["Nâng cấp cảng Trà Cú;", "hoàn thành năm 2028."]
+    assert [len(w.split()) for w in found[2:]] == [30, 35, 15]  # 30 words, then 5 repeated before each next
+    assert found[3].split()[:5] == [f"từ{i}" for i in range(25, 30)]
+    assert windows(_clause("Thuỷ lợi")) == ["Thủy lợi"]  # one tone placement, as the clause's own vector
+    assert windows(_clause("Dau tu cang", restored="Đầu tư cảng")) == ["Đầu tư cảng"]  # the restored reading
+
+
+def test_clause_windows_give_each_row_its_nearest_window() -> None:
+    vectors = np.array([[1, 0], [0, 1], [0.6, 0.8], [-1, 0]], dtype=np.float32)
+    kept = ClauseWindows.of(vectors, [2, 1, 1])  # row 0 has two windows
+    assert kept.rows == 3
+    best = kept.best_cosines(np.array([0, 1], dtype=np.float32), [0, 2, 1])
+    assert best.tolist() == pytest.approx([1.0, 0.0, 0.8], abs=1e-3)  # kept in half precision
+    with pytest.raises(ValueError):
+        ClauseWindows.of(vectors, [2, 1])  # a window without its clause
+    with pytest.raises(ValueError):
+        ClauseWindows.of(vectors, [4, 0])  # a clause without a window
 
 
 @pytest.mark.parametrize(

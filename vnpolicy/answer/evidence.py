@@ -26,6 +26,7 @@ FEATURES = (
     "dense_cosine", "dense_z", "dense_gap", "dense_rank_log", "exact_bm25", "folded_bm25", "lexical_rank_log",
     "coverage", "trail_coverage", "rarest_spelled", "rank_in_province_log", "absent", "year_missing",
     "english", "no_concepts", "english_dense_z", "english_coverage", "coverage_gap", "folded_bm25_gap",
+    "window_gap",
 )
 
 
@@ -100,6 +101,12 @@ def gather(question: Question, retriever: HybridRetriever, filters: SearchFilter
                 "english_coverage": english * coverage,
             }
             evidence.append(Evidence(hit, features))
+    # How far the clause's nearest window (sentence) falls behind the best candidate's, in the corpus's spread:
+    # which of several clauses on one topic states what is asked, where English shares no word with them.
+    rows = [retriever.table.row_of[item.hit.clause_id] for item in evidence]
+    windows = retriever.window_cosines(question.query, rows)
+    for item, window in zip(evidence, windows - windows.max(), strict=True):
+        item.features["window_gap"] = float(window) / spread
     for name, gap in (("coverage", "coverage_gap"), ("folded_bm25", "folded_bm25_gap")):  # against the best candidate
         best_value = max(item.features[name] for item in evidence)
         for item in evidence:

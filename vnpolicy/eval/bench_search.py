@@ -22,7 +22,7 @@ import numpy as np
 from vnpolicy.api.service import VnPolicy
 from vnpolicy.eval.gold import SAMPLE, dev_questions
 from vnpolicy.eval.machine import describe_machine, peak_rss_mb, percentile
-from vnpolicy.index.dense import DenseIndex
+from vnpolicy.index.dense import ClauseWindows, DenseIndex
 from vnpolicy.index.lexical import LexicalIndex
 from vnpolicy.index.retriever import ClauseTable, HybridRetriever, IndexedDocument, searchable
 from vnpolicy.index.tokenize import tokenize
@@ -88,7 +88,10 @@ def _synthetic(service: VnPolicy, total: int, seed: int = 7) -> tuple[list[Docum
             doc_type=MetaField("Kế hoạch", True, "text"), date=MetaField(f"{2020 + number % 6}-01-01", True, "text"),
         )
         documents.append(Document(document_id, f"{document_id}.txt", document_id, "", meta, clauses))
-        indexed.append(IndexedDocument(document_id, document_id, tokens, block))
+        # a synthetic clause's windows are its sentences, as the vectors of the clauses they come from
+        windows = np.concatenate([vectors[r] for r in rows]).astype(np.float32)
+        counts = np.array([len(r) for r in rows], dtype=np.int64)
+        indexed.append(IndexedDocument(document_id, document_id, tokens, block, windows, counts))
     return documents, indexed
 
 
@@ -120,7 +123,10 @@ def main() -> None:
     started = time.perf_counter()
     dense = DenseIndex(np.concatenate([item.vectors for item in indexed]))
     dense_seconds = time.perf_counter() - started
-    retriever = HybridRetriever(table, lexical, dense, service.retriever.embedder)
+    windows = ClauseWindows.of(
+        np.concatenate([item.window_vectors for item in indexed]), [n for item in indexed for n in item.window_counts]
+    )
+    retriever = HybridRetriever(table, lexical, dense, windows, service.retriever.embedder)
     print(f"synthetic corpus: {len(table)} clauses; BM25 build {lexical_seconds:.1f} s "
           f"({len(table) / lexical_seconds:,.0f} clauses/s), FAISS {type(dense.index).__name__} build "
           f"{dense_seconds:.1f} s ({len(table) / dense_seconds:,.0f} vectors/s)")

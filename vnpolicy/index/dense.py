@@ -1,11 +1,13 @@
 """Clause embeddings in FAISS: exact inner product while small, HNSW past `HNSW_THRESHOLD` vectors.
 
 Row i of the index is clause i of the retriever's clause table; filters become a FAISS id selector so
-that top-k is taken among allowed clauses only.
+that top-k is taken among allowed clauses only. Beside it, `ClauseWindows` holds the vectors of each
+clause's windows (its sentences), which are only ever compared with the query for given rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import faiss
@@ -73,3 +75,40 @@ class DenseIndex:
             scores, ids = self.index.search(query, min(k, self.size))
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
+
+
+class ClauseWindows:
+    """The vectors of every clause's windows, row by row: clause i's are `vectors[offsets[i]:offsets[i + 1]]`.
+
+    Kept in half precision: a clause has about four windows, and they are only ever read a few rows at a
+    time, so the memory matters and the speed of the arithmetic does not; cosines move by about 1e-3."""
+
+    def __init__(self, vectors: np.ndarray, offsets: np.ndarray) -> None:
+        if len(offsets) < 1 or offsets[0] != 0 or offsets[-1] != len(vectors) or (np.diff(offsets) < 1).any():
+            raise ValueError("the window offsets do not give every clause its windows")
+        self.vectors = vectors.astype(np.float16, copy=False)
+        self.offsets = offsets
+
+    @classmethod
+    def of(cls, vectors: np.ndarray, counts: Sequence[int]) -> ClauseWindows:
+        return cls(vectors, np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]).astype(np.int64))
+
+    @property
+    def rows(self) -> int:
+        return len(self.offsets) - 1
+
+    def best_cosines(self, query: np.ndarray, rows: Sequence[int]) -> np.ndarray:
+        """For each row, the cosine of the query with the nearest of its clause's windows."""
+        return np.array(
+            [float((self.vectors[self.offsets[row] : self.offsets[row + 1]].astype(np.float32) @ query).max())
+             for row in rows],
+            dtype=np.float64,
+        )
+
+    def save(self, directory: Path) -> None:
+        np.save(directory / "window_vectors.npy", self.vectors)
+        np.save(directory / "window_offsets.npy", self.offsets)
+
+    @classmethod
+    def load(cls, directory: Path) -> ClauseWindows:
+        return cls(np.load(directory / "window_vectors.npy"), np.load(directory / "window_offsets.npy"))

@@ -1,9 +1,9 @@
 """Indexes on disk beside the store: written before the store commits, checked when read, never half-used.
 
 Layout under `<home>/index/<embedder>/`:
-- `docs/<document id>.npz` — one document's tokens and vectors (so adding or removing a document
-  never re-embeds the others);
-- `snapshot-<n>/` — the built indexes (BM25 fields, FAISS, vectors), the documents they cover and a
+- `docs/<document id>.npz` — one document's tokens, vectors and window vectors (so adding or removing a
+  document never re-embeds the others);
+- `snapshot-<n>/` — the built indexes (BM25 fields, FAISS, vectors, window vectors), the documents they cover and a
   manifest listing every file with its size and SHA-256; `CURRENT` names the snapshot in use.
 
 A write stages its complete snapshot first, then commits the store, then points `CURRENT` at the
@@ -42,7 +42,7 @@ logger = logging.getLogger("vnpolicy.index")
 
 # Bump when what is cached or snapshotted changes meaning (tokenizer, indexed text, file layout):
 # older caches and snapshots are then rebuilt instead of read.
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 _MANIFEST = "manifest.json"
 _DOCUMENTS = "documents.json"
 
@@ -116,15 +116,19 @@ class IndexManager:
             with np.load(path) as data:
                 if bytes(data["digest"]).decode() != digest:
                     return None  # an older parse of the document: re-embedded, not a repair
-                tokens = json.loads(bytes(data["tokens"]).decode("utf-8"))
-                vectors = data["vectors"].astype(np.float32)
+                item = IndexedDocument(
+                    document.id, digest,
+                    [Tokens(*pair) for pair in json.loads(bytes(data["tokens"]).decode("utf-8"))],
+                    data["vectors"].astype(np.float32), data["window_vectors"].astype(np.float32),
+                    data["window_counts"].astype(np.int64),
+                )
         except Exception as error:  # truncated, emptied or corrupted (the zip CRC catches changed bytes)
             self._repaired(f"{path.relative_to(self.root)} was unreadable ({type(error).__name__}); re-embedded")
             return None
-        if vectors.shape != (len(tokens), self.embedder.dim):
+        if item.shape_error(self.embedder.dim):
             self._repaired(f"{path.relative_to(self.root)} had vectors of the wrong shape; re-embedded")
             return None
-        return IndexedDocument(document.id, digest, [Tokens(*pair) for pair in tokens], vectors)
+        return item
 
     def _write_cache(self, item: IndexedDocument) -> None:
         tokens = json.dumps([[t.exact, t.folded] for t in item.tokens], ensure_ascii=False).encode("utf-8")
@@ -134,6 +138,8 @@ class IndexManager:
                 np.savez(
                     handle,
                     vectors=item.vectors.astype(np.float32),
+                    window_vectors=item.window_vectors.astype(np.float16),
+                    window_counts=item.window_counts.astype(np.int64),
                     tokens=np.frombuffer(tokens, dtype=np.uint8),
                     digest=np.frombuffer(item.digest.encode(), dtype=np.uint8),
                 )
@@ -162,8 +168,8 @@ class IndexManager:
         embedding again. Refused unless they were computed from exactly this document's indexed text."""
         if item.document_id != document.id or item.digest != index_digest(document):
             raise ValueError(f"the indexed data does not belong to document {document.id} as stored")
-        if item.vectors.shape != (len(item.tokens), self.embedder.dim):
-            raise ValueError(f"document {document.id}: {item.vectors.shape} vectors for {len(item.tokens)} clauses")
+        if error := item.shape_error(self.embedder.dim):
+            raise ValueError(f"document {document.id}: {error}")
         self._write_cache(item)
 
     def build(

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vnpolicy.index.dense import DenseIndex
+from vnpolicy.index.dense import ClauseWindows, DenseIndex
 from vnpolicy.index.lexical import LexicalIndex
 from vnpolicy.index.models import Hit, LegResult, SearchFilters
 from vnpolicy.index.query import Query, parse_query
@@ -46,6 +46,9 @@ RESTORED_DENSE_WEIGHT = 0.75
 NAMED_PROVINCE_BOOST = 1.5  # a query naming a province (or one of its towns) prefers its documents
 CANDIDATE_DEPTH = 100
 QUERY_CACHE_SIZE = 1024
+WINDOW_WORDS = 30  # a clause's windows: its sentences, long ones cut into this many words …
+WINDOW_OVERLAP = 5  # … each window beginning with the last words of the one before
+_SENTENCE_BREAK = re.compile(r"(?<=[;.:!?])\s+|\n+")
 
 
 def reading(clause: Clause) -> str:
@@ -135,6 +138,21 @@ def passage_text(clause: Clause, document: Document) -> str:
     return dense_form("\n".join([*lines, reading(clause), *its_document(clause, document)]))
 
 
+def windows(clause: Clause) -> list[str]:
+    """What the dense leg embeds besides the whole clause: its sentences, long ones cut into overlapping
+    windows of WINDOW_WORDS words. A long clause's vector is the mean of all it says, while a question asks
+    about one thing it says ("… dự án tuyến đường bộ ven biển kết nối tỉnh Bến Tre với tỉnh Tiền Giang và
+    tỉnh Trà Vinh dự kiến hoàn thành năm 2028" inside a paragraph on five projects)."""
+    found = []
+    for sentence in _SENTENCE_BREAK.split(reading(clause)):
+        words = sentence.split()
+        found += [
+            dense_form(" ".join(words[max(0, start - WINDOW_OVERLAP) : start + WINDOW_WORDS]))
+            for start in range(0, len(words), WINDOW_WORDS)
+        ]
+    return found or [dense_form(reading(clause))]
+
+
 def has_words(query: str) -> bool:
     """Whether a query has a letter or digit to look for: one of only spaces, punctuation, symbols or
     invisible characters (zero-width spaces, joiners) finds nothing rather than the nearest vectors."""
@@ -182,6 +200,19 @@ class IndexedDocument:
     digest: str  # of everything indexed from the document (see `index_digest`)
     tokens: list[Tokens]
     vectors: np.ndarray
+    window_vectors: np.ndarray  # of each clause's `windows`, in clause order
+    window_counts: np.ndarray  # how many windows each clause has
+
+    def shape_error(self, dim: int) -> str | None:
+        """What does not fit together (vectors, windows and clauses), in words; None when all does."""
+        clauses = len(self.tokens)
+        if self.vectors.shape != (clauses, dim):
+            return f"{self.vectors.shape} vectors for {clauses} clauses"
+        if len(self.window_counts) != clauses or (self.window_counts < 1).any():
+            return f"window counts for {len(self.window_counts)} of {clauses} clauses"
+        if self.window_vectors.shape != (int(self.window_counts.sum()), dim):
+            return f"{self.window_vectors.shape} window vectors for {int(self.window_counts.sum())} windows"
+        return None
 
 
 def index_digest(document: Document) -> str:
@@ -201,14 +232,19 @@ def index_document(
     (One embedding call per document: how texts are batched must not change their vectors.)"""
     clauses = searchable(document.clauses)
     tokens = [tokenize(lexical_text(clause, document)) for clause in clauses]
-    vectors = (
-        embedder.embed_passages([passage_text(clause, document) for clause in clauses])
+    windowed = [windows(clause) for clause in clauses]
+    vectors, window_vectors = (
+        (
+            embedder.embed_passages([passage_text(clause, document) for clause in clauses]),
+            embedder.embed_passages([window for found in windowed for window in found]),
+        )
         if clauses
-        else np.zeros((0, embedder.dim), dtype=np.float32)
+        else (np.zeros((0, embedder.dim), dtype=np.float32), np.zeros((0, embedder.dim), dtype=np.float32))
     )
     if on_clauses:
         on_clauses(len(clauses))
-    return IndexedDocument(document.id, index_digest(document), tokens, vectors)
+    counts = np.array([len(found) for found in windowed], dtype=np.int64)
+    return IndexedDocument(document.id, index_digest(document), tokens, vectors, window_vectors, counts)
 
 
 def scaled_by_best(scores: np.ndarray) -> np.ndarray:
@@ -313,10 +349,13 @@ class HybridRetriever:
     `documents` and `indexed` are in the same order, and so are their clauses and rows.
     """
 
-    def __init__(self, table: ClauseTable, lexical: LexicalIndex, dense: DenseIndex, embedder: Embedder) -> None:
+    def __init__(
+        self, table: ClauseTable, lexical: LexicalIndex, dense: DenseIndex, windows: ClauseWindows, embedder: Embedder
+    ) -> None:
         self.table = table
         self.lexical = lexical
         self.dense = dense
+        self.windows = windows
         self.embedder = embedder
         # Officials repeat questions and an answer searches twice with one question: embed it once.
         self.query_vector = lru_cache(maxsize=QUERY_CACHE_SIZE)(self._embed_query)
@@ -328,28 +367,31 @@ class HybridRetriever:
 
     @classmethod
     def build(cls, documents: list[Document], indexed: list[IndexedDocument], embedder: Embedder) -> HybridRetriever:
-        vectors = (
-            np.concatenate([item.vectors for item in indexed])
-            if indexed
-            else np.zeros((0, embedder.dim), dtype=np.float32)
+        empty = np.zeros((0, embedder.dim), dtype=np.float32)
+        vectors = np.concatenate([item.vectors for item in indexed]) if indexed else empty
+        windows = ClauseWindows.of(
+            np.concatenate([item.window_vectors for item in indexed]) if indexed else empty,
+            [int(count) for item in indexed for count in item.window_counts],
         )
         table = ClauseTable(documents)
         accentless = np.array([not has_diacritics(reading(clause)) for clause in table.clauses], dtype=bool)
         lexical = LexicalIndex.build([tokens for item in indexed for tokens in item.tokens], accentless)
-        return cls(table, lexical, DenseIndex(vectors), embedder)
+        return cls(table, lexical, DenseIndex(vectors), windows, embedder)
 
     def save(self, directory: Path) -> None:
         """Write both legs' indexes into `directory` (the clause table is the caller's: it has the documents)."""
         self.lexical.save(directory)
         self.dense.save(directory)
+        self.windows.save(directory)
 
     @classmethod
     def load(cls, directory: Path, table: ClauseTable, embedder: Embedder) -> HybridRetriever:
         """The retriever `save` wrote, over `table`; ValueError when its parts do not have one row per clause."""
         lexical, dense = LexicalIndex.load(directory), DenseIndex.load(directory)
-        if not (len(dense.vectors) == dense.size == lexical.size == len(table)):
+        windows = ClauseWindows.load(directory)
+        if not (len(dense.vectors) == dense.size == lexical.size == windows.rows == len(table)):
             raise ValueError("the index parts have different numbers of rows")
-        return cls(table, lexical, dense, embedder)
+        return cls(table, lexical, dense, windows, embedder)
 
     @staticmethod
     def _top(scores: np.ndarray, allowed: np.ndarray | None, depth: int) -> list[tuple[int, float]]:
@@ -388,6 +430,10 @@ class HybridRetriever:
     def dense_scores(self, query: Query) -> np.ndarray:
         """Cosine of every row with the query (the vectors are normalised)."""
         return self.dense.vectors @ self.query_vector(query.search_text)
+
+    def window_cosines(self, query: Query, rows: list[int]) -> np.ndarray:
+        """For each row, the cosine of the query with the nearest of its clause's `windows`."""
+        return self.windows.best_cosines(self.query_vector(query.search_text), rows)
 
     def search(
         self, query: str | Query, k: int = 10, filters: SearchFilters | None = None, depth: int = CANDIDATE_DEPTH
