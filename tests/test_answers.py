@@ -229,6 +229,15 @@ def test_the_sentence_an_english_question_asks_about_brings_its_clause_among_cla
     assert any(stated in c.quote for c in answer.citations)
 
 
+def test_a_figure_the_documents_do_not_state_is_refused_with_the_clauses_on_its_topic(sample_service) -> None:
+    """Bến Tre's plan names the Rạch Miễu 2 bridge among its priority projects but gives no cost."""
+    question = "Tổng mức đầu tư của dự án cầu Rạch Miễu 2 ở Bến Tre là bao nhiêu tỷ đồng?"
+    answer = answer_question(sample_service, question)
+    assert not answer.supported
+    assert answer.citations and all(c.related for c in answer.citations)
+    assert any("Rạch Miễu 2" in c.quote for c in answer.citations)
+
+
 def test_an_english_plural_meets_the_glossary_term_and_the_clause_that_spells_it(sample_service) -> None:
     question = "How does Ben Tre plan to ease overcrowding at higher-level hospitals?"
     assert "benh vien" in analyse(question, sample_service.retriever).concepts  # "hospitals" → bệnh viện

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from vnpolicy.answer.asked import asked_figure
 from vnpolicy.answer.quotes import display_span
 from vnpolicy.answer.sources import answer_figures, province_label, short_title, source_line
 from vnpolicy.api.cli import build_parser
@@ -73,7 +74,7 @@ def test_the_display_span_is_the_quote_inside_the_clauses_display_text() -> None
     ],
 )
 def test_figures_answer_quantity_questions_only(question: str, quote: str, figures: list[str]) -> None:
-    assert [quote[a:b] for a, b in answer_figures(question, quote)] == figures
+    assert [quote[a:b] for a, b in answer_figures(asked_figure(question), question, quote)] == figures
 
 
 def _clause(kind: str, n: int) -> Clause:

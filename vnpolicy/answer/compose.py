@@ -100,7 +100,7 @@ def compose(
             **{source.name: getattr(hit, source.name) for source in fields(ClauseSource)},
             n=len(citations) + 1, quote=quote, start=start, end=end, related=is_related, confidence=item.confidence,
             quote_display=shown, display_start=display_start, display_end=display_end,
-            figures=answer_figures(question.text, shown), source_line=source_line(
+            figures=answer_figures(question.asks_figure, question.text, shown), source_line=source_line(
                 number=hit.document_number, title=hit.document_title, source_name=hit.source_name, date=hit.date,
                 province=hit.province, province_current=hit.province_current, path=hit.path, language=language,
             ),

@@ -35,6 +35,9 @@ class Evidence:
     hit: Hit
     features: dict[str, float]
     confidence: float = 0.0  # set by the support model
+    # False when the question is a lookup asking for a figure that the clause does not state: it does not
+    # answer it, however sure the model (see asked.py)
+    states_asked: bool = True
 
 
 def effective_filters(question: Question, filters: SearchFilters | None) -> SearchFilters:
@@ -100,7 +103,7 @@ def gather(question: Question, retriever: HybridRetriever, filters: SearchFilter
                 "english_dense_z": english * dense_z,
                 "english_coverage": english * coverage,
             }
-            evidence.append(Evidence(hit, features))
+            evidence.append(Evidence(hit, features, states_asked=states_asked(question, hit)))
     # How far the clause's nearest window (sentence) falls behind the best candidate's, in the corpus's spread:
     # which of several clauses on one topic states what is asked, where English shares no word with them.
     rows = [retriever.table.row_of[item.hit.clause_id] for item in evidence]
@@ -112,6 +115,13 @@ def gather(question: Question, retriever: HybridRetriever, filters: SearchFilter
         for item in evidence:
             item.features[gap] = item.features[name] - best_value
     return evidence
+
+
+def states_asked(question: Question, hit: Hit) -> bool:
+    """Whether the clause (under its headings) states the figure a lookup asks for, if it asks one."""
+    if question.intent != "lookup" or question.asks_figure is None:
+        return True
+    return question.asks_figure.stated_in("\n".join([*hit.trail, hit.restored_text or hit.text]))
 
 
 def list_heads(supported: list[Evidence], table: ClauseTable) -> dict[str, Evidence]:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from vnpolicy.answer.asked import AskedFigure, asked_figure
 from vnpolicy.answer.documents import named_documents
 from vnpolicy.answer.spelling import corpus_spelling
 from vnpolicy.index.glossary import translate_terms
@@ -63,6 +64,7 @@ class Question:
     absent: tuple[str, ...]  # words it asks about that no indexed clause has
     unindexed_places: tuple[str, ...]  # provinces it names of which no document is indexed
     documents: tuple[str, ...]  # ids of the indexed documents it names (see documents.py)
+    asks_figure: AskedFigure | None = None  # the figure it asks for (see asked.py)
 
     @property
     def text(self) -> str:
@@ -111,7 +113,7 @@ def analyse(text: str, retriever: HybridRetriever) -> Question:
         concepts={concept: weight for concept, weight in concepts.items() if concept not in naming},
         absent=tuple(_absent_words(query, words, frame, concepts, retriever)),
         unindexed_places=tuple(place for place in query.places if not (provinces_of(place) | {place}) & indexed),
-        documents=documents,
+        documents=documents, asks_figure=asked_figure(query.text),
     )
 
 

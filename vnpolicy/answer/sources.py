@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
+from vnpolicy.answer.asked import AskedFigure
 from vnpolicy.ingest.gazetteer import CITIES_AFTER_2025, provinces_of
-from vnpolicy.ingest.normalize import fold_diacritics
 
 SHORT_TITLE_CHARS = 72
 
@@ -17,10 +17,6 @@ _FIGURE = re.compile(
     r"\s*(?:%|‰|phần trăm|percent|tỷ đồng|triệu đồng|nghìn tỷ|tỷ(?!\s+lệ)|triệu|nghìn|ha|km2|km|MW|GW|kWh|USD|đồng)"
     r"(?![\w-]|/(?!năm))",
     re.IGNORECASE,
-)
-# Questions that ask for a quantity (matched on the question without diacritics).
-_ASKS_QUANTITY = re.compile(
-    r"\b(bao nhieu|ty le|how (?:much|many)|what (?:percentage|share|rate|target|proportion))\b"
 )
 
 
@@ -66,14 +62,10 @@ def source_line(
     return " · ".join(part for part in parts if part)
 
 
-def asks_quantity(question: str) -> bool:
-    return bool(_ASKS_QUANTITY.search(fold_diacritics(question).lower()))
-
-
-def answer_figures(question: str, quote: str) -> list[tuple[int, int]]:
-    """[start, end) of the figures in `quote` that answer a quantity question: the quantities (a number
-    with its unit) it states that the question does not. None for other questions."""
-    if not asks_quantity(question):
+def answer_figures(asked: AskedFigure | None, question: str, quote: str) -> list[tuple[int, int]]:
+    """[start, end) of the figures in `quote` that answer a question asking for a figure (`asked`): the
+    quantities (a number with its unit) it states that the question does not. None for other questions."""
+    if asked is None:
         return []
     asked = {match.group().strip() for match in _FIGURE.finditer(question)}
     return [(m.start(), m.end()) for m in _FIGURE.finditer(quote) if m.group().strip() not in asked]

@@ -84,8 +84,9 @@ def shipped_model() -> SupportModel:
 
 
 def supporting(evidence: list[Evidence], threshold: float) -> list[Evidence]:
-    """The clauses at or above the threshold, most confident first."""
-    return sorted((item for item in evidence if item.confidence >= threshold), key=lambda item: -item.confidence)
+    """The clauses at or above the threshold that state what the question asks for, most confident first."""
+    found = (item for item in evidence if item.confidence >= threshold and item.states_asked)
+    return sorted(found, key=lambda item: -item.confidence)
 
 
 def supporting_provinces(evidence: list[Evidence], model: SupportModel, language: str) -> list[Evidence]:
