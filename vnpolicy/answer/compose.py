@@ -78,11 +78,12 @@ class Answer:
 def compose(
     question: Question, supported: list[Evidence], related: list[Evidence], texts: dict[str, str],
     provinces_checked: int, items_of: dict[str, list[Evidence]] | None = None,
-    head_of: dict[str, Evidence] | None = None,
+    head_of: dict[str, Evidence] | None = None, figure_unstated: bool = False,
 ) -> tuple[str, list[Citation], list[ProvinceAnswer]]:
     """The answer's text, citations and provinces; a lookup's clause that introduces a list is followed by
     the list's items (`items_of`, see `evidence.list_items`), one that is an item of a list is preceded by
-    the clause introducing it (`head_of`, see `evidence.list_heads`)."""
+    the clause introducing it (`head_of`, see `evidence.list_heads`). `figure_unstated`: a clause would have
+    answered but states no figure of what is asked (see asked.py), which the refusal says."""
     citations: list[Citation] = []
     language = question.language
 
@@ -112,10 +113,16 @@ def compose(
 
     english = language == "en"
     if not supported:
-        lines = [
-            "No clause in the ingested documents answers this question." if english
-            else "Không tìm thấy nội dung nào trong các văn bản đã nạp trả lời câu hỏi này."
-        ]
+        if figure_unstated:
+            lines = [
+                "The ingested documents speak of this but state no such figure." if english
+                else "Các văn bản đã nạp có nói đến nội dung này nhưng không nêu con số được hỏi."
+            ]
+        else:
+            lines = [
+                "No clause in the ingested documents answers this question." if english
+                else "Không tìm thấy nội dung nào trong các văn bản đã nạp trả lời câu hỏi này."
+            ]
         if related:
             lines.append("Possibly related:" if english else "Các điều khoản có thể liên quan:")
         for item in related:
@@ -202,10 +209,12 @@ def answer_question(
     model = model or shipped_model()
     evidence = gather(analysed, retriever, filters)
     model.score(evidence)
+    threshold = model.threshold(analysed.intent, analysed.language)
     supported = front_matter_evidence(analysed, retriever, filters) or (
         supporting_provinces(evidence, model, analysed.language) if analysed.intent == "aggregate"
-        else supporting(evidence, model.threshold(analysed.intent, analysed.language))
+        else supporting(evidence, threshold)
     )
+    figure_unstated = any(item.confidence >= threshold and not item.states_asked for item in evidence)
     related = sorted(evidence, key=lambda item: -item.confidence)[:MAX_RELATED] if not supported else []
     lookup = analysed.intent == "lookup"
     items_of = list_items(supported[:MAX_LOOKUP_CLAUSES], retriever.table) if lookup else {}
@@ -216,7 +225,9 @@ def answer_question(
         if (doc := service.store.document(doc_id, with_clauses=False)) is not None
     }
     checked = len({item.hit.province for item in evidence})
-    text, citations, provinces = compose(analysed, supported, related, texts, checked, items_of, head_of)
+    text, citations, provinces = compose(
+        analysed, supported, related, texts, checked, items_of, head_of, figure_unstated and not supported
+    )
     return Answer(
         question=analysed.text, answer=text, citations=citations, provinces=provinces, intent=analysed.intent,
         supported=bool(supported) and any(not c.related for c in citations), language=analysed.language,
