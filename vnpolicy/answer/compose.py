@@ -226,7 +226,7 @@ def answer_question(
     }
     checked = len({item.hit.province for item in evidence})
     text, citations, provinces = compose(
-        analysed, supported, related, texts, checked, items_of, head_of, figure_unstated and not supported
+        analysed, supported, related, texts, checked, items_of, head_of, figure_unstated
     )
     return Answer(
         question=analysed.text, answer=text, citations=citations, provinces=provinces, intent=analysed.intent,

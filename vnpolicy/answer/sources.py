@@ -67,5 +67,5 @@ def answer_figures(asked: AskedFigure | None, question: str, quote: str) -> list
     quantities (a number with its unit) it states that the question does not. None for other questions."""
     if asked is None:
         return []
-    asked = {match.group().strip() for match in _FIGURE.finditer(question)}
-    return [(m.start(), m.end()) for m in _FIGURE.finditer(quote) if m.group().strip() not in asked]
+    in_question = {match.group().strip() for match in _FIGURE.finditer(question)}
+    return [(m.start(), m.end()) for m in _FIGURE.finditer(quote) if m.group().strip() not in in_question]
