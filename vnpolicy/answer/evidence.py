@@ -76,10 +76,11 @@ def gather(question: Question, retriever: HybridRetriever, filters: SearchFilter
     ideal_folded = retriever.lexical.ideal_score(question.query.tokens, "folded") or 1.0
     rarest = max(question.concepts, key=question.concepts.__getitem__, default=None)
     english = float(question.query.english)
-    evidence = []
+    evidence, rows = [], []
     for hits in per_province.values():
         for rank, hit in enumerate(hits, start=1):
             row = retriever.table.row_of[hit.clause_id]
+            rows.append(row)
             text = spelled(read_with_its_document(hit))
             coverage = concept_coverage(question.concepts, text)
             dense_z = (float(cosine[row]) - mean) / spread
@@ -106,7 +107,6 @@ def gather(question: Question, retriever: HybridRetriever, filters: SearchFilter
             evidence.append(Evidence(hit, features, states_asked=states_asked(question, hit)))
     # How far the clause's nearest window (sentence) falls behind the best candidate's, in the corpus's spread:
     # which of several clauses on one topic states what is asked, where English shares no word with them.
-    rows = [retriever.table.row_of[item.hit.clause_id] for item in evidence]
     windows = retriever.window_cosines(question.query, rows)
     for item, window in zip(evidence, windows - windows.max(), strict=True):
         item.features["window_gap"] = float(window) / spread

@@ -119,7 +119,7 @@ class IndexManager:
                 item = IndexedDocument(
                     document.id, digest,
                     [Tokens(*pair) for pair in json.loads(bytes(data["tokens"]).decode("utf-8"))],
-                    data["vectors"].astype(np.float32), data["window_vectors"].astype(np.float32),
+                    data["vectors"].astype(np.float32), data["window_vectors"],
                     data["window_counts"].astype(np.int64),
                 )
         except Exception as error:  # truncated, emptied or corrupted (the zip CRC catches changed bytes)
