@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE
+from tests.conftest import ROOT, SAMPLE
 from tests.support.server import sharing_model
 from vnpolicy.answer import answer_question
 
@@ -165,12 +165,17 @@ Phùng Thị Hồng Hà
 """
 
 
+# A People's Committee plan copied from the web, which abbreviates its subjects: "các DNNVV, HTX, HKD".
+DONG_THAP_PLAN = ROOT / "data" / "web-documents" / "06_dongthap_kh617_chuyendoiso_dn.txt"
+
+
 @pytest.fixture(scope="module")
 def service(model_home: Path, tmp_path_factory):
     from vnpolicy.api.service import VnPolicy
 
     documents = tmp_path_factory.mktemp("more-documents")
     (documents / "hanoi-57-2025-nq-hdnd.txt").write_text(RESOLUTION, encoding="utf-8")
+    (documents / DONG_THAP_PLAN.name).write_bytes(DONG_THAP_PLAN.read_bytes())
     service = VnPolicy(sharing_model(tmp_path_factory.mktemp("more") / "home", model_home, vectors=True))
     service.ingest([SAMPLE, documents])
     return service
@@ -194,3 +199,20 @@ def test_a_lookup_about_the_resolution_finds_and_cites_its_clause(service, quest
     assert answer.supported and {p.name for p in answer.provinces} == {"Hà Nội"}
     cited = [" ".join(c.quote.split()) for c in answer.citations if not c.related]
     assert any(clause in quote or quote in clause for quote in cited), cited
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Ở Đồng Tháp, ai theo dõi kết quả chuyển đổi số của hợp tác xã và hộ kinh doanh?",
+        "Đồng Tháp giao cơ quan nào giám sát, đánh giá chuyển đổi số của doanh nghiệp nhỏ và vừa?",
+    ],
+)
+def test_a_clause_that_abbreviates_what_is_asked_is_found_and_cited(service, question: str) -> None:
+    # The clause writes "… kết quả thực hiện chuyển đổi số đối với các DNNVV, HTX, HKD", which the plan defines.
+    clause = "giám sát, đánh giá kết quả thực hiện chuyển đổi số đối với các DNNVV, HTX, HKD"
+    hits = service.search(question, k=5)
+    assert any(clause in " ".join(hit.text.split()) for hit in hits)
+    answer = answer_question(service, question)
+    cited = [" ".join(c.quote.split()) for c in answer.citations if not c.related]
+    assert answer.supported and any(clause in quote for quote in cited), cited

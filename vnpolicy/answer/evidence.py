@@ -58,7 +58,7 @@ def read_with_its_document(hit: Hit) -> str:
     stands under them. (When only a clause speaking of "this plan" was read so, "Các sở, ban, ngành … phối
     hợp thực hiện Kế hoạch này" met a question naming the plan better than the clause answering it.)"""
     identity = " ".join(part for part in (hit.doc_type, hit.document_number, hit.document_title) if part)
-    return f"{with_heading(hit.restored_text or hit.text, hit.trail)}\n{identity}"
+    return "\n".join([with_heading(hit.restored_text or hit.text, hit.trail), *hit.spelled_out, identity])
 
 
 def gather(question: Question, retriever: HybridRetriever, filters: SearchFilters) -> list[Evidence]:

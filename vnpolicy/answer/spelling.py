@@ -70,6 +70,9 @@ def corpus_spelling(retriever) -> CorpusSpelling:
     """The corpus of a retriever (immutable: a write builds a new one), spelled once."""
     found = _CORPUS.get(retriever)
     if found is None:
-        found = CorpusSpelling([with_heading(c.restored_text or c.text, c.trail) for c in retriever.table.clauses])
+        table = retriever.table
+        found = CorpusSpelling([
+            "\n".join([with_heading(c.restored_text or c.text, c.trail), *table.spelled_out(c)]) for c in table.clauses
+        ])
         _CORPUS[retriever] = found
     return found

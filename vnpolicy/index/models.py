@@ -53,6 +53,7 @@ class Hit(ClauseSource):
     legs: dict[str, LegResult] = field(default_factory=dict)
     restored_text: str | None = None  # the restored reading of an OCR-damaged or unaccented clause
     page: int | None = None  # the page the clause starts on, for a paged source (PDF)
+    spelled_out: list[str] = field(default_factory=list)  # what the abbreviations it uses stand for
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from vnpolicy.index.abbreviations import spelled_out
 from vnpolicy.index.glossary import looks_english, translate_terms
 from vnpolicy.index.tokenize import Tokens, tokenize
 from vnpolicy.ingest.gazetteer import LOCALITIES, locality_spellings, province_spellings
@@ -29,11 +30,7 @@ class Query:
     search_text: str  # what both legs search: see `parse_query`
     tokens: Tokens  # of search_text, for BM25
     places: tuple[str, ...]  # pre-2025 provinces named, directly or by one of their towns, in order
-
-    @property
-    def read_as(self) -> str | None:
-        """How a query typed without diacritics was read: its restored reading, which was searched; else None."""
-        return self.search_text if self.restored else None
+    read_as: str | None = None  # how a query typed without diacritics was read: its restored reading, searched
 
     @property
     def province(self) -> str | None:
@@ -79,9 +76,10 @@ def parse_query(text: str) -> Query:
     accented = has_diacritics(text)
     # A question, not a pasted page: restoring the longest query allowed (2,000 characters) takes up to 0.4 s.
     restored = not english and not accented and len(folded.split()) <= MAX_RESTORED_WORDS
-    if restored:
-        search_text = restore_text(text, TYPED).text
+    read_as = restore_text(text, TYPED).text if restored else None
+    # "CCN Thống Nhất", "các KCN": the clauses spelling the words out are searched for too (see abbreviations.py).
+    search_text = " ".join([read_as or search_text, *spelled_out(text)])
     return Query(
         text=text, english=english, accented=accented, restored=restored, folded=folded,
-        search_text=search_text, tokens=tokenize(search_text), places=places,
+        search_text=search_text, tokens=tokenize(search_text), places=places, read_as=read_as,
     )

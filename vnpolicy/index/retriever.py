@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from vnpolicy.index.abbreviations import defined_in, spelled_out
 from vnpolicy.index.dense import ClauseWindows, DenseIndex
 from vnpolicy.index.lexical import LexicalIndex
 from vnpolicy.index.models import Hit, LegResult, SearchFilters
@@ -122,7 +123,16 @@ def lexical_text(clause: Clause, document: Document) -> str:
     place = " ".join(
         str(v) for v in (meta.province.value, meta.province_current.value, meta.locality.value, meta.number.value) if v
     )
-    return "\n".join([*reading_trail(clause, document), reading(clause), *its_document(clause, document), place])
+    trail = reading_trail(clause, document)
+    return "\n".join(
+        [*trail, reading(clause), *spelled_out_in(clause, document, trail), *its_document(clause, document), place]
+    )
+
+
+def spelled_out_in(clause: Clause, document: Document, trail: tuple[str, ...] | list[str] = ()) -> list[str]:
+    """The expansions of the abbreviations the clause (and the headings given) uses, its document's own
+    definitions first (see abbreviations.py)."""
+    return spelled_out("\n".join([*trail, reading(clause)]), defined_in(document.text))
 
 
 def dense_form(text: str) -> str:
@@ -135,7 +145,9 @@ def passage_text(clause: Clause, document: Document) -> str:
     and the title of its document when it names it ("Nghị quyết này …")."""
     trail = reading_trail(clause, document)
     lines = [trail[-1]] if clause.kind != "heading" and trail else []
-    return dense_form("\n".join([*lines, reading(clause), *its_document(clause, document)]))
+    return dense_form(
+        "\n".join([*lines, reading(clause), *spelled_out_in(clause, document, lines), *its_document(clause, document)])
+    )
 
 
 def windows(clause: Clause) -> list[str]:
@@ -325,6 +337,10 @@ class ClauseTable:
             )
         return allowed
 
+    def spelled_out(self, clause: Clause) -> list[str]:
+        """What the abbreviations of the clause (and its headings) stand for."""
+        return spelled_out_in(clause, self.documents[clause.document_id], clause.trail)
+
     def hit(self, row: int, score: float, legs: dict[str, LegResult]) -> Hit:
         clause = self.clauses[row]
         return clause_hit(clause, self.documents[clause.document_id], score, legs)
@@ -340,6 +356,7 @@ def clause_hit(clause: Clause, document: Document, score: float, legs: dict[str,
         doc_type=meta.doc_type.value, date=meta.date.value, path=clause.path, trail=list(clause.trail),
         kind=clause.kind, text=clause.text, start=clause.start, end=clause.end, score=score, legs=legs,
         restored_text=clause.restored_text, page=clause.page,
+        spelled_out=spelled_out_in(clause, document, clause.trail),
     )
 
 
