@@ -20,6 +20,7 @@ BEN_TRE = SearchFilters(province="Bến Tre")
 METADATA = {
     "clause_id", "document_id", "document_title", "document_number", "source_name", "province", "province_current",
     "doc_type", "date", "path", "trail", "kind", "start", "end", "score", "legs", "restored_text", "page",
+    "spelled_out",
 }
 
 

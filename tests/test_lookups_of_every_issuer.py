@@ -165,8 +165,12 @@ Phùng Thị Hồng Hà
 """
 
 
-# A People's Committee plan copied from the web, which abbreviates its subjects: "các DNNVV, HTX, HKD".
-DONG_THAP_PLAN = ROOT / "data" / "web-documents" / "06_dongthap_kh617_chuyendoiso_dn.txt"
+# Copied from the web: a People's Committee plan which abbreviates its subjects ("các DNNVV, HTX, HKD"), and a
+# People's Council resolution on tuition whose clauses on one support differ in the figure they state.
+WEB_DOCUMENTS = [
+    ROOT / "data" / "web-documents" / name
+    for name in ("06_dongthap_kh617_chuyendoiso_dn.txt", "04_hue_nq36_hdnd_hocphi.txt")
+]
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +179,8 @@ def service(model_home: Path, tmp_path_factory):
 
     documents = tmp_path_factory.mktemp("more-documents")
     (documents / "hanoi-57-2025-nq-hdnd.txt").write_text(RESOLUTION, encoding="utf-8")
-    (documents / DONG_THAP_PLAN.name).write_bytes(DONG_THAP_PLAN.read_bytes())
+    for path in WEB_DOCUMENTS:
+        (documents / path.name).write_bytes(path.read_bytes())
     service = VnPolicy(sharing_model(tmp_path_factory.mktemp("more") / "home", model_home, vectors=True))
     service.ingest([SAMPLE, documents])
     return service
@@ -216,3 +221,17 @@ def test_a_clause_that_abbreviates_what_is_asked_is_found_and_cited(service, que
     answer = answer_question(service, question)
     cited = [" ".join(c.quote.split()) for c in answer.citations if not c.related]
     assert answer.supported and any(clause in quote for quote in cited), cited
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Ở Huế, học sinh trường dân lập được hỗ trợ học phí trong mấy tháng mỗi năm học?",
+        "Hue ho tro hoc phi cho hoc sinh truong tu thuc toi da bao nhieu thang moi nam hoc?",
+    ],
+)
+def test_a_lookup_asking_a_duration_cites_the_clause_stating_it(service, question: str) -> None:
+    # Clauses on who gets the support and at what rate are closer to the question; only this one states months.
+    answer = answer_question(service, question)
+    cited = [" ".join(c.quote.split()) for c in answer.citations if not c.related]
+    assert answer.supported and any("không quá 9 tháng/năm học" in quote for quote in cited), cited

@@ -17,10 +17,14 @@ IN_KM = AskedFigure(r"km\b|ki lo met")
         ("How many kilometres of border roads are to be upgraded?", IN_KM),
         ("Tổng mức đầu tư của dự án là bao nhiêu tỷ đồng?", AskedFigure(r"ty\b|trieu\b|dong\b")),
         ("How many industrial clusters will Tuyen Quang set up?", AskedFigure()),
+        ("Học sinh được hỗ trợ học phí tối đa mấy tháng?", AskedFigure(r"thang\b")),
+        ("For how many months a year is tuition supported?", AskedFigure(r"thang\b")),
+        ("Có mấy cụm công nghiệp được thành lập?", AskedFigure()),
         # no figure asked: a year, a size answered by a comparison, a topic
         ("Tuyến đường bộ ven biển dự kiến hoàn thành năm nào?", None),
         ("How large must the replacement pipe be?", None),
         ("Tỉnh nào phát triển hydro xanh?", None),
+        ("Máy móc thiết bị nào được đầu tư?", None),  # "máy" (machine), folded like "mấy"
     ],
 )
 def test_whether_a_question_asks_for_a_figure(question: str, asked: AskedFigure | None) -> None:

@@ -107,13 +107,19 @@ def gather(question: Question, retriever: HybridRetriever, filters: SearchFilter
             evidence.append(Evidence(hit, features, states_asked=states_asked(question, hit)))
     # How far the clause's nearest window (sentence) falls behind the best candidate's, in the corpus's spread:
     # which of several clauses on one topic states what is asked, where English shares no word with them.
-    windows = retriever.window_cosines(question.query, rows)
-    for item, window in zip(evidence, windows - windows.max(), strict=True):
-        item.features["window_gap"] = float(window) / spread
-    for name, gap in (("coverage", "coverage_gap"), ("folded_bm25", "folded_bm25_gap")):  # against the best candidate
-        best_value = max(item.features[name] for item in evidence)
-        for item in evidence:
-            item.features[gap] = item.features[name] - best_value
+    columns = {
+        "window_gap": [float(w) for w in retriever.window_cosines(question.query, rows) / spread],
+        "coverage_gap": [item.features["coverage"] for item in evidence],
+        "folded_bm25_gap": [item.features["folded_bm25"] for item in evidence],
+    }
+    # Each against the best candidate that could answer: for a lookup asking a figure, the best one stating it
+    # ("không quá 9 tháng/năm học" answers "tối đa mấy tháng", however close the clauses on the same subject
+    # that state no number of months); the others, which cannot answer, against the best of all.
+    stating = [row for row, item in enumerate(evidence) if item.states_asked] or range(len(evidence))
+    for gap, column in columns.items():
+        best_stating, best_of_all = max(column[row] for row in stating), max(column)
+        for item, value in zip(evidence, column, strict=True):
+            item.features[gap] = value - (best_stating if item.states_asked else best_of_all)
     return evidence
 
 

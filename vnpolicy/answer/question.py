@@ -113,7 +113,7 @@ def analyse(text: str, retriever: HybridRetriever) -> Question:
         concepts={concept: weight for concept, weight in concepts.items() if concept not in naming},
         absent=tuple(_absent_words(query, words, frame, concepts, retriever)),
         unindexed_places=tuple(place for place in query.places if not (provinces_of(place) | {place}) & indexed),
-        documents=documents, asks_figure=asked_figure(query.text),
+        documents=documents, asks_figure=asked_figure(query.read_as or query.text),
     )
 
 
