@@ -378,6 +378,27 @@ def test_every_damaged_index_file_is_rebuilt_from_the_store_and_reported(
     store.close()
 
 
+def test_an_index_of_an_older_format_is_rebuilt_and_then_removed(
+    sample_home: Path, tmp_path: Path, embedder
+) -> None:
+    from vnpolicy.index.persist import FORMAT_VERSION, IndexManager
+    from vnpolicy.ingest.store import Store
+
+    home = copy_home(sample_home, tmp_path / "home")
+    manager = IndexManager(home, embedder)
+    older = manager.root.with_name(manager.root.name.removesuffix(f"v{FORMAT_VERSION}") + f"v{FORMAT_VERSION - 1}")
+    other_model = manager.root.with_name(f"another-model-v{FORMAT_VERSION}")
+    shutil.copytree(manager.root, older)
+    shutil.copytree(manager.root, other_model)
+    shutil.rmtree(manager.root)  # as after an upgrade: only the older format is on disk
+    store = Store.open(home)
+    retriever, in_step = IndexManager(home, embedder).open(store)
+    store.close()
+    assert in_step and retriever.search("dự án điện gió ngoài khơi")
+    assert manager.root.is_dir() and not older.exists()
+    assert other_model.is_dir()  # another model's index is kept: the model may be switched back
+
+
 def test_health_reports_a_repaired_index_file(sample_home: Path, tmp_path: Path, monkeypatch) -> None:
     from vnpolicy.api.app import create_app
     from vnpolicy.api.service import VnPolicy

@@ -269,6 +269,16 @@ class IndexManager:
         for cache in self.docs_dir.glob("*.npz"):
             if cache.name not in live:
                 cache.unlink(missing_ok=True)
+        for older in self.other_formats():  # rebuilt in this format, they would only take the disk
+            shutil.rmtree(older, ignore_errors=True)
+
+    def other_formats(self) -> list[Path]:
+        """The index directories of this model in the formats of other versions of vnpolicy."""
+        prefix = self.root.name[: -len(str(FORMAT_VERSION))]
+        return [
+            path for path in self.root.parent.glob(f"{prefix}*")
+            if path != self.root and path.name[len(prefix) :].isdigit()
+        ]
 
     @staticmethod
     def _manifest(snapshot: Path) -> dict:
