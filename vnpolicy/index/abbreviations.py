@@ -78,8 +78,8 @@ def defined_in(text: str) -> dict[str, str]:
 
 
 def spelled_out(text: str, defined: dict[str, str] | None = None) -> list[str]:
-    """The expansions of the abbreviations a text uses, each once, in order: its document's definitions
-    (`defined`) first, then the standard ones."""
+    """The expansions of the abbreviations a text uses, each once, in the order it uses them; where its
+    document defines one (`defined`), that definition, else the standard one."""
     known = {**STANDARD, **(defined or {})}
     expansions = (known.get(word) for word in _ABBREVIATION.findall(text))
     return list(dict.fromkeys(expansion for expansion in expansions if expansion))

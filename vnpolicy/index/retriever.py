@@ -130,8 +130,8 @@ def lexical_text(clause: Clause, document: Document) -> str:
 
 
 def spelled_out_in(clause: Clause, document: Document, trail: tuple[str, ...] | list[str] = ()) -> list[str]:
-    """The expansions of the abbreviations the clause (and the headings given) uses, its document's own
-    definitions first (see abbreviations.py)."""
+    """The expansions of the abbreviations the clause (and the headings given) uses, by its document's own
+    definitions where it has them (see abbreviations.py)."""
     return spelled_out("\n".join([*trail, reading(clause)]), defined_in(document.text))
 
 
