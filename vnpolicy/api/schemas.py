@@ -40,6 +40,7 @@ EXAMPLE_HIT: dict[str, Any] = {
     "province_current": "Vĩnh Long", "doc_type": "Kế hoạch", "date": None, "path": "II › 1 › 1.2",
     "trail": _EXAMPLE_TRAIL, "kind": "paragraph", "text": EXAMPLE_CLAUSE["text"], "start": 4046, "end": 4651,
     "score": 0.032787, "legs": {"lexical": {"rank": 1, "score": 21.4}, "dense": {"rank": 1, "score": 0.8712}},
+    "spelled_out": [],
 }
 EXAMPLE_SUMMARY: dict[str, Any] = {
     "id": EXAMPLE_DOCUMENT_ID, "source_name": "000_43ca579e2f883a62.txt",
