@@ -234,10 +234,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for folder in folders:
         if not (folder / "corpus.jsonl").exists():
             return _fail(f"{folder} is not a BEIR-format folder (no corpus.jsonl)")
-    more = Path(args.more) if args.more else None
-    if more is not None and not more.is_dir():
-        return _fail(f"{more} is not a folder of documents")
-    report = run(_service(args), folders, out=(lambda _: None) if args.json else print, more=more)
+    more, web = (Path(folder) if folder else None for folder in (args.more, args.web))
+    for folder in (more, web):
+        if folder is not None and not folder.is_dir():
+            return _fail(f"{folder} is not a folder of documents")
+    report = run(_service(args), folders, out=(lambda _: None) if args.json else print, more=more, web=web)
     if args.json:
         _print_json(report)
     return 0
@@ -355,6 +356,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--more", metavar="DIR",
                           help="also answer eval/data/more.jsonl over the sample plus this folder's documents "
                           "(e.g. ../shared/more-documents), indexed in a scratch directory")
+    evaluate.add_argument("--web", metavar="DIR",
+                          help="also answer eval/data/web.jsonl over the sample plus this folder's documents "
+                          "(data/web-documents), indexed in a scratch directory")
     evaluate.set_defaults(run=cmd_eval)
 
     serve = commands.add_parser("serve", help="run the HTTP API (OpenAPI docs at /docs) and the UI")

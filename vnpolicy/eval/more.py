@@ -1,7 +1,7 @@
-"""Answers over other issuers' documents (issue 19): the sample corpus plus a folder such as
-../shared/more-documents, questioned with eval/data/more.jsonl.
+"""Answers over other issuers' documents (issue 19): the sample corpus plus a folder, questioned with its
+question set: ../shared/more-documents with eval/data/more.jsonl, data/web-documents with eval/data/web.jsonl.
 
-    vnpolicy eval --more DIR
+    vnpolicy eval --more DIR --web DIR
 
 Indexed in a scratch data directory (the model of the given one is linked, not copied), so the user's
 index is left as it was. Prints, for each half, the lookups about those documents whose gold clause
@@ -21,8 +21,8 @@ from vnpolicy.eval.gold import MORE_SET, SAMPLE, RetrievedUnit, judge, load_gold
 TOP = 5  # issue 19: the right clause in the top 5 of search
 
 
-def run_more(home: Path, folder: Path, out: Callable[[str], None] = print) -> dict:
-    questions = load_gold(MORE_SET)
+def run_more(home: Path, folder: Path, out: Callable[[str], None] = print, question_set: Path = MORE_SET) -> dict:
+    questions = load_gold(question_set)
     with tempfile.TemporaryDirectory(prefix="vnpolicy-more-") as scratch:
         (Path(scratch) / "models").symlink_to((Path(home) / "models").resolve(), target_is_directory=True)
         service = VnPolicy(Path(scratch))
@@ -35,7 +35,7 @@ def run_more(home: Path, folder: Path, out: Callable[[str], None] = print) -> di
             for q in lookups
         }
         report = evaluate_answers(service, questions)
-    out(f"Lookups about the documents of {folder} (eval/data/more.jsonl)")
+    out(f"Lookups about the documents of {folder} (eval/data/{question_set.name})")
     figures: dict = {}
     for split in ("tune", "test"):
         chosen = [q for q in lookups if q.split == split]
@@ -44,6 +44,6 @@ def run_more(home: Path, folder: Path, out: Callable[[str], None] = print) -> di
         figures[split] = {"gold clause in the top 5": retrieved, "gold clause cited": cited, "lookups": len(chosen)}
         out(f"  {split}: gold clause in the top {TOP} {retrieved:.3f}, cited in the answer {cited:.3f} "
             f"({len(chosen)} lookups)")
-    out("Answers on eval/data/more.jsonl (sample corpus + those documents)")
+    out(f"Answers on eval/data/{question_set.name} (sample corpus + those documents)")
     print_report(report, out)
     return {"lookups": figures, "answers": report_dict(report)}

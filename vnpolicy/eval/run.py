@@ -11,7 +11,7 @@ from vnpolicy.eval.answers import evaluate_answers, print_report, report_dict
 from vnpolicy.eval.baseline import LangChainDefaultBaseline
 from vnpolicy.eval.beir import K, build_retriever, evaluate_beir, load_beir
 from vnpolicy.eval.documents import run_documents
-from vnpolicy.eval.gold import SAMPLE, QuestionResult, RetrievedUnit, evaluate, load_gold
+from vnpolicy.eval.gold import SAMPLE, WEB_SET, QuestionResult, RetrievedUnit, evaluate, load_gold
 from vnpolicy.eval.more import run_more
 
 if TYPE_CHECKING:
@@ -60,7 +60,8 @@ def run_beir(folder: Path, embedder: Embedder) -> tuple[dict[str, float], dict[s
 
 
 def run(
-    service, beir_folders: Sequence[Path], out: Callable[[str], None] = print, more: Path | None = None
+    service, beir_folders: Sequence[Path], out: Callable[[str], None] = print, more: Path | None = None,
+    web: Path | None = None,
 ) -> dict:
     documents = run_documents(out=out)
     out("")
@@ -80,6 +81,9 @@ def run(
     if more is not None:
         out("")
         report["more"] = run_more(service.home, more, out)
+    if web is not None:
+        out("")
+        report["web"] = run_more(service.home, web, out, WEB_SET)
     for folder in beir_folders:
         beir_ours, beir_theirs = run_beir(folder, service.retriever.embedder)
         out("")
