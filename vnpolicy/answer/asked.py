@@ -30,11 +30,12 @@ _UNITS = (
     (r"phan tram|percent\w*|%", r"%|phan tram"),
     (r"mw|megawatt\w*", r"mw\b"),
     (r"m3|met khoi|cubic", r"m3\b|met khoi"),
-    # Durations: "tối đa mấy tháng" is answered by "không quá 9 tháng/năm học", not by any number.
-    (r"thang|months?", r"thang\b"),
+    # Durations: "tối đa mấy tháng" is answered by "không quá 9 tháng/năm học", not by any number, nor by a
+    # date ("ngày 16 tháng 7 năm 2024": a number after the unit makes it a date).
+    (r"thang|months?", r"thang\b(?!\s*\d)"),
     (r"tuan|weeks?", r"tuan\b"),
     (r"ngay|days?", r"ngay\b"),
-    (r"nam|years?", r"nam\b"),
+    (r"nam|years?", r"nam\b(?!\s*\d)"),
 )
 
 
