@@ -41,7 +41,7 @@ STANDARD: dict[str, str] = {
 # A capitalised word standing alone: not a part of a document code ("NĐ-CP", "72-KL/TW") or of a longer word.
 _ABBREVIATION = re.compile(r"(?<![\w/&-])[A-ZĐ][A-ZĐ0-9]{1,9}(?![\w/&-])")
 # "thủ tục hành chính (TTHC)", "doanh nghiệp nhỏ và vừa *(DNNVV)*": the words before a parenthesised abbreviation.
-_DEFINITION = re.compile(r"((?:[^\W\d_]+\s+){1,12})\*?\((?:viết tắt là |gọi tắt là )?([A-ZĐ][A-ZĐ0-9]{1,9})\)")
+_DEFINITION = re.compile(r"((?:[^\W\d_]+\s+){1,12})\*?\((?:viết tắt là |gọi tắt là )?([A-ZĐ]{2,10})\)")
 _LINKING_WORDS = {"va", "cua", "voi", "cho", "tai", "trong", "ve"}  # "doanh nghiệp nhỏ và vừa" is DNNVV
 
 
@@ -70,7 +70,7 @@ def defined_in(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for match in _DEFINITION.finditer(text):
         abbreviation = match.group(2)
-        if abbreviation in found or any(ch.isdigit() for ch in abbreviation):
+        if abbreviation in found:
             continue
         if (expansion := _expansion(match.group(1).split(), abbreviation)) is not None:
             found[abbreviation] = expansion
