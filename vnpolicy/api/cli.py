@@ -230,6 +230,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if args.json:
             _print_json(report)
         return 0
+    sample = importlib.import_module("vnpolicy.eval.gold").SAMPLE
+    if not sample.is_dir():
+        return _fail(f"the bundled sample corpus was not found in {sample.parent}: run vnpolicy eval from the checkout")
     folders = [Path(folder) for folder in args.beir]
     for folder in folders:
         if not (folder / "corpus.jsonl").exists():

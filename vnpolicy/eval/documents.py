@@ -20,18 +20,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vnpolicy.eval.gold import SAMPLE
+from vnpolicy.eval.gold import CHECKOUT, SAMPLE
 from vnpolicy.ingest.clauses import PATH_SEPARATOR, article_headings
 from vnpolicy.ingest.gazetteer import resolve_province
 from vnpolicy.ingest.models import Clause, Document
 from vnpolicy.ingest.normalize import folded_form
 from vnpolicy.ingest.pipeline import parse_path
 
-ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS_GOLD = Path(__file__).parent / "data" / "documents.jsonl"
 # The sample, the five more documents of other issuers, and ten documents of legal-document web pages
 # (data/web-documents, their sources in the gold rows).
-DEFAULT_FOLDERS = (SAMPLE, ROOT.parent / "shared" / "more-documents", ROOT / "data" / "web-documents")
+DEFAULT_FOLDERS = (SAMPLE, CHECKOUT.parent / "shared" / "more-documents", CHECKOUT / "data" / "web-documents")
 # The fields the done-when target counts, and the rest that are reported.
 TARGET_FIELDS = ("number", "date", "doc_type", "title", "province")
 FIELDS = (*TARGET_FIELDS, "province_2025", "issuer", "signer", "signer_role", "cites")

@@ -21,7 +21,20 @@ from vnpolicy.eval.metrics import mean, mrr_at, recall_at, success_at
 from vnpolicy.ingest.normalize import folded_form
 
 DATA = Path(__file__).parent / "data"
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"  # the bundled sample corpus
+
+
+def _checkout() -> Path:
+    """The checkout holding the bundled sample corpus: this module's own when it runs from the source tree,
+    else the working directory (setup.sh installs vnpolicy into .venv, not in place, and `vnpolicy eval` is
+    run from the checkout)."""
+    return next(
+        (root for root in (Path(__file__).resolve().parents[2], Path.cwd()) if (root / "data" / "sample").is_dir()),
+        Path.cwd(),
+    )
+
+
+CHECKOUT = _checkout()
+SAMPLE = CHECKOUT / "data" / "sample"  # the bundled sample corpus
 DEV_SET = DATA / "dev.jsonl"
 GOLD_SET = DATA / "gold.jsonl"  # ≥ 200 questions written from the documents, each in the tuning or the test half
 UNANSWERABLE = DATA / "unanswerable.jsonl"
