@@ -17,10 +17,10 @@ from vnpolicy.ingest.normalize import fold_diacritics, folded_form
 
 # The types a question names a document by, and each one's words, folded: the type word and its
 # abbreviation in a code, as the ingest reads them, and English.
-_NAMED_TYPES = ("Nghị quyết", "Kế hoạch", "Quyết định", "Chương trình", "Chỉ thị", "Kết luận")
+_NAMED_TYPES = ("Nghị quyết", "Kế hoạch", "Quyết định", "Chương trình", "Chỉ thị", "Kết luận", "Thông báo", "Công văn")
 _ENGLISH_TYPE_WORDS = {
     "resolution": "Nghị quyết", "plan": "Kế hoạch", "decision": "Quyết định", "programme": "Chương trình",
-    "program": "Chương trình", "directive": "Chỉ thị", "conclusion": "Kết luận",
+    "program": "Chương trình", "directive": "Chỉ thị", "conclusion": "Kết luận", "notice": "Thông báo",
 }
 _TYPE_WORDS = {
     **{word.lower(): kind for word, kind in {**DOC_TYPES, **CODE_TYPES}.items() if kind in _NAMED_TYPES},
@@ -31,16 +31,17 @@ _TYPE_AND_NUMBER = re.compile(
     rf"\b({'|'.join(_TYPE_WORDS)})\.?\s+(?:so\s+|no\.?\s*|number\s+)?(\d{{1,5}})\b(?!\s+(?:nam|years?)\b)"
 )
 _LEADING_NUMBER = re.compile(r"\d+")  # of a code: "34" of 34-NQ/TU (a sidecar's number may have none)
-# A type word used as the name of a document (folded): "nghị quyết", "resolution" always; "kế hoạch",
-# "quyết định", "chương trình" (also "to plan", "to decide", any programme) opening the question ("Kế hoạch
+# A type word used as the name of a document (folded): "nghị quyết", "công văn", "resolution", "notice" always;
+# "kế hoạch", "quyết định", "chương trình", "thông báo" (also "to plan", "to decide", any programme, "to
+# notify") opening the question ("Kế hoạch
 # phát triển kinh tế số … được ban hành theo đề nghị của ai?"), after "theo", "trong", "tại", "của", "ký" or
 # "ban hành" ("Ai ký kế hoạch …?"), or before "này", "số", "của"; "plan" after "the", "its" or a possessive,
 # and not "plan to".
 _NAMING_TYPE = re.compile(
-    r"\b(nghi quyet|resolution|decision|directive|programme|program)\b"
-    r"|^\s*(ke hoach|quyet dinh|chuong trinh)\b"
-    r"|\b(?:theo|trong|tai|cua|ky|ban hanh)\s+(ke hoach|quyet dinh|chuong trinh)\b"
-    r"|\b(ke hoach|quyet dinh|chuong trinh)\s+(?:nay|so|cua)\b"
+    r"\b(nghi quyet|cong van|resolution|decision|directive|programme|program|notice)\b"
+    r"|^\s*(ke hoach|quyet dinh|chuong trinh|thong bao)\b"
+    r"|\b(?:theo|trong|tai|cua|ky|ban hanh)\s+(ke hoach|quyet dinh|chuong trinh|thong bao)\b"
+    r"|\b(ke hoach|quyet dinh|chuong trinh|thong bao)\s+(?:nay|so|cua)\b"
     r"|(?:\bthe|\bits|'s)\s+(?:[\w-]+\s+){0,6}?(plan)\b(?!\s+to\b)"
 )
 

@@ -23,7 +23,12 @@ from vnpolicy.ingest.normalize import fold_diacritics
 # What a question asks of the document itself (folded, lower case).
 _ASKS_DATE = re.compile(
     r"\b(?:ban hanh|ky|ra doi)\s+(?:vao\s+)?(?:ngay|thoi gian|luc)\s+nao\b|\bngay\s+nao\b.*\bban hanh\b"
-    r"|\bwhen\s+(?:was|is)\b.*\b(?:issued|signed|adopted)\b|\bwhat\s+date\b|\bdated\b"
+    r"|\bwhen\s+(?:was|is)\b.*\b(?:issued|signed)\b|\bwhat\s+date\b|\bdated\b"
+)
+# Dates the body states, not the dateline: when the document takes effect or applies, when a council passed it
+# ("Nghị quyết này … có hiệu lực từ ngày …", "… đã được Hội đồng nhân dân tỉnh … thông qua ngày …").
+_ASKS_BODY_DATE = re.compile(
+    r"\b(?:hieu luc|ap dung|thi hanh|thong qua|effect|effective|apply|applies|in force|passed|adopted)\b"
 )
 _ASKS_SIGNER = re.compile(r"\b(?:ai|nguoi nao)\s+ky\b|\bnguoi ky\b|\bwho\s+signed\b|\bsigned\s+by\b")
 _ASKS_ISSUER = re.compile(
@@ -33,9 +38,13 @@ _ASKS_ISSUER = re.compile(
 _ASKS_NUMBER = re.compile(r"\bso hieu\b|\bky hieu\b|\bwhat\s+is\s+(?:its|the)\s+(?:number|code)\b")
 # The issuer block's own lines ("ỦY BAN NHÂN DÂN TỈNH LÀO CAI", "TỈNH ỦY TRÀ VINH"), folded.
 _ISSUER_LINE = re.compile(r"(?:UY BAN NHAN DAN|UBND|HOI DONG NHAN DAN|TINH UY|THANH UY|DANG BO|DANG UY|SO|BAN)\b")
+# "căn cứ" asked as the document's basis ("căn cứ vào văn bản nào", "những căn cứ"), not as any ground ("mức học
+# phí có được dùng làm căn cứ để …").
 _ASKS_BASIS = re.compile(
-    r"\bcan cu\b|\btheo de nghi\b|\bto trinh\b|\bco so phap ly\b"
-    r"|\bthuc hien\s+(?:van ban|ke hoach|nghi quyet|ket luan|chi thi|chuong trinh)\s+(?:so\s+)?(?:nao|may)\b"
+    r"\bcan cu\s+(?:vao\s+|theo\s+)?(?:(?:van ban|luat|nghi dinh|nghi quyet|quyet dinh|thong tu)\s+)?(?:nao|gi)\b"
+    r"|\b(?:nhung|cac)\s+can cu\b|\btheo de nghi\b|\bto trinh\b|\bco so phap ly\b"
+    r"|\b(?:thuc hien|trien khai)\s+(?:van ban|ke hoach|nghi quyet|ket luan|chi thi|chuong trinh|nghi dinh"
+    r"|quyet dinh|luat|thong tu)\s+(?:so\s+)?(?:nao|may)\b"
     r"|\b(?:legal\s+basis|based\s+on|on\s+the\s+basis|proposed\s+by|on\s+whose\s+proposal|submission)\b"
     r"|\bimplements?\s+(?:which|what)\b"
 )
@@ -55,7 +64,7 @@ def front_matter_evidence(question: Question, retriever: HybridRetriever, filter
     if filters.document_id not in (None, "", document.id):
         return []  # the caller filtered to another document
     asked = fold_diacritics(question.query.search_text).lower()
-    if _ASKS_DATE.search(asked):
+    if _ASKS_DATE.search(asked) and not _ASKS_BODY_DATE.search(asked):
         chosen = _first_header(document, is_date_line)
     elif _ASKS_SIGNER.search(asked):
         chosen = [c for c in document.clauses if c.kind == "signature"]
