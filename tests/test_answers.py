@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from vnpolicy.answer import answer_question
 from vnpolicy.answer.question import analyse, detect_intent
-from vnpolicy.answer.support import MODEL_PATH, shipped_model
+from vnpolicy.answer.support import MODEL_PATH, shipped_model, supporting
 from vnpolicy.eval.answers import AnswerReport, evaluate_answers, print_report
-from vnpolicy.eval.fit_support import examples, fit, nested_outcomes
+from vnpolicy.eval.fit_support import examples, fit, nested_outcomes, objective, out_of_fold
 from vnpolicy.eval.gold import DEV_SET, GoldQuestion, load_answer_set, load_gold
 from vnpolicy.index.glossary import translate_terms
 from vnpolicy.index.models import SearchFilters
@@ -268,17 +268,21 @@ def test_no_test_half_question_influences_a_fitted_value(sample_service) -> None
     assert model.to_dict() == without_test[0].to_dict() == altered[0].to_dict()
     assert summary == without_test[1] == altered[1]
     # The shipped weights are what the script makes from the tuning half, up to what another CPU's
-    # arithmetic moves: on AVX-512 (bf16) machines one near-tied candidate clause differs from the AVX2
-    # machine that fitted them, which shifts weights by < 0.1 and the middle of a threshold plateau by
-    # a few hundredths, while every cross-validated objective stays the same.
+    # arithmetic moves: between AVX-512 (bf16) and AVX2 machines a near-tied candidate clause differs, which
+    # shifts weights by < 0.1 and moves a threshold's plateau (the middle of it by up to 0.09), so that the
+    # shipped threshold answers at most one question of its kind differently from this machine's best.
     shipped, refitted = shipped_model().to_dict(), model.to_dict()
-    assert shipped["thresholds"] == pytest.approx(refitted["thresholds"], abs=0.07)
+    scored = out_of_fold(examples(sample_service, [q for q in questions if q.split == "tune"]))
+    for kind, threshold in shipped["thresholds"].items():
+        members = [example for example in scored if example.kind == kind]
+        at_shipped = objective(members, lambda example, t=threshold: supporting(example.evidence, t))
+        assert at_shipped >= summary["cv_objective"][kind] - 1 / len(members) - 1e-4, kind
     assert shipped["coef"] == pytest.approx(refitted["coef"], abs=0.15)
     assert shipped["provinces"]["cut"] == pytest.approx(refitted["provinces"]["cut"], rel=0.1)
     assert shipped["provinces"]["coef"] == pytest.approx(refitted["provinces"]["coef"], abs=0.15)
     fitted_on = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["fitted_on"]
-    for objective in ("cv_objective", "province_cv_objective"):
-        assert fitted_on[objective] == pytest.approx(summary[objective], abs=0.04)
+    for name in ("cv_objective", "province_cv_objective"):
+        assert fitted_on[name] == pytest.approx(summary[name], abs=0.04)
 
 
 def test_the_nested_estimate_judges_each_tuning_question_once_and_no_test_question(sample_service) -> None:
