@@ -224,6 +224,21 @@ def test_a_clause_that_abbreviates_what_is_asked_is_found_and_cited(service, que
 
 
 @pytest.mark.parametrize(
+    ("question", "clause"),
+    [
+        ("From what date does Hanoi's resolution 57/2025/NQ-HĐND apply?", "có hiệu lực thi hành từ ngày 10"),
+        ("Nghị quyết học phí của HĐND thành phố Huế được thông qua ngày nào?", "thông qua ngày 18 tháng 11 năm 2025"),
+    ],
+)
+def test_a_date_the_body_states_is_cited_from_the_body_not_the_dateline(service, question: str, clause: str) -> None:
+    # When a resolution takes effect or was passed is not the date it was signed, which its dateline states.
+    answer = answer_question(service, question)
+    cited = [" ".join(c.quote.split()) for c in answer.citations if not c.related]
+    assert answer.supported and any(clause in quote for quote in cited), cited
+    assert not any(quote.lstrip("*").startswith(("Hà Nội, ngày", "Huế, ngày")) for quote in cited), cited
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "Ở Huế, học sinh trường dân lập được hỗ trợ học phí trong mấy tháng mỗi năm học?",

@@ -59,9 +59,35 @@ QUY ĐỊNH THỰC HIỆN VÙNG PHÁT THẢI THẤP
 Nghị quyết này quy định vùng phát thải thấp.
 """
 
+NOTICE = """SỞ CÔNG THƯƠNG
+TỈNH LÀO CAI
+Số: 1894/TB-SCT
+Lào Cai, ngày 09 tháng 4 năm 2026
+
+THÔNG BÁO
+Kết quả kiểm tra việc bảo quản, sử dụng vật liệu nổ công nghiệp
+
+1. Kết quả kiểm tra
+"""
+
 
 def _documents():
     return [parse_text(RESOLUTION, "nq.txt"), parse_text(PLAN, "kh.txt"), parse_text(HANOI, "hn.txt")]
+
+
+def test_a_notice_is_named_by_its_type_or_its_number() -> None:
+    documents = [*_documents(), parse_text(NOTICE, "tb.txt")]
+    number = {document.id: document.meta.number.value for document in documents}
+
+    def named(question: str, province: str | None = None) -> list[str | None]:
+        return [number[found] for found in named_documents(question, documents, province)]
+
+    assert named("Thong bao ket qua kiem tra vat lieu no cua So Cong Thuong ban hanh ngay nao?", "Lào Cai") == [
+        "1894/TB-SCT"
+    ]
+    assert named("When was the Lao Cai notice on explosives issued?", "Lào Cai") == ["1894/TB-SCT"]
+    assert named("Thông báo 1894 kiến nghị gì?") == ["1894/TB-SCT"]
+    assert named("Sở Công Thương Lào Cai thông báo cho các đơn vị những gì?", "Lào Cai") == []  # the verb
 
 
 def test_a_question_names_a_document_by_its_code_or_its_type_and_number() -> None:
