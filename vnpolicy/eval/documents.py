@@ -59,9 +59,10 @@ def _plain(value: str) -> str:
 
 def _same_title(ours: str, gold: str) -> bool:
     """Titles compared without case, accents or punctuation; ours starts with the type word ("Kế hoạch …"),
-    the gold gives the lines under it."""
+    the gold gives the lines under it (an official letter's: its subject, with or without "V/v")."""
     plain = _plain(ours)
-    return _plain(gold) in (plain, _DOC_TYPE_WORDS.sub("", plain, count=1).strip())
+    untyped = _DOC_TYPE_WORDS.sub("", plain, count=1).strip()
+    return _plain(gold) in (plain, untyped, untyped.removeprefix("ve viec "))
 
 
 def _same(name: str, ours: Any, gold: Any) -> bool:
