@@ -239,6 +239,24 @@ def test_a_date_the_body_states_is_cited_from_the_body_not_the_dateline(service,
 
 
 @pytest.mark.parametrize(
+    ("question", "clause"),
+    [
+        ("HĐND thành phố Huế giao cơ quan nào tổ chức triển khai nghị quyết học phí từ năm học 2025-2026?",
+         "Giao Ủy ban nhân dân thành phố triển khai thực hiện Nghị quyết"),
+        ("Who supervises the implementation of Hue's tuition resolution?",
+         "Giao Thường trực Hội đồng nhân dân, các Ban Hội đồng nhân dân"),
+    ],
+)
+def test_who_carries_out_or_supervises_a_resolution_is_cited_from_its_article_on_implementation(
+    service, question: str, clause: str
+) -> None:
+    # Searched, the clauses repeating the resolution's subject ("học phí … năm học 2025 - 2026") came first.
+    answer = answer_question(service, question)
+    cited = [" ".join(c.quote.split()).replace("*", "") for c in answer.citations if not c.related]
+    assert answer.supported and cited and clause in cited[0], cited
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "Ở Huế, học sinh trường dân lập được hỗ trợ học phí trong mấy tháng mỗi năm học?",

@@ -48,6 +48,24 @@ _ASKS_BASIS = re.compile(
     r"|\b(?:legal\s+basis|based\s+on|on\s+the\s+basis|proposed\s+by|on\s+whose\s+proposal|submission)\b"
     r"|\bimplements?\s+(?:which|what)\b"
 )
+# Who carries out or supervises the named resolution, decision or directive itself ("HĐND giao cơ quan nào tổ
+# chức triển khai nghị quyết …?", "Những ai giám sát việc thực hiện nghị quyết …?", "Which body is in charge of
+# carrying out its resolution?"): its article on implementation says so, in clauses that assign ("1. Giao Ủy
+# ban nhân dân tỉnh tổ chức triển khai thực hiện Nghị quyết. 2. Giao Thường trực Hội đồng nhân dân … giám sát
+# việc thực hiện Nghị quyết.") and share few words with a question naming the document by its subject.
+_ASKS_WHO = re.compile(
+    r"\b(?:ai|co quan nao|don vi nao|cap nao)\b|\bgiao\s+(?:cho\s+)?(?:ai|co quan|don vi|cap)\b"  # not "giáo"
+    r"|\b(?:who|which\s+(?:body|bodies|agency|agencies|authority|authorities|office|offices|department|level))\b"
+)
+_ASKS_IMPLEMENTING = re.compile(
+    r"\b(?:thuc hien|thi hanh|trien khai)\s+(?:nghi quyet|quyet dinh|chi thi)\b"
+    r"|\b(?:carry(?:ing)?\s+out|implement\w*|execut\w*|enforc\w*)\s+(?:of\s+)?(?:[\w'-]+\s+){0,4}?"
+    r"(?:resolution|decision|directive)\b"
+)
+_ASKS_SUPERVISING = re.compile(r"\bgiam sat\b|\bsupervis\w*|\boversee\w*|\bmonitor\w*")
+_IMPLEMENTATION_HEADING = re.compile(r"\bto chuc thuc hien\b|\bthi hanh\b", re.I)
+_ASSIGNING = re.compile(r"^\W*(?:\d+\.\s*)?giao\b|\bchiu trach nhiem thi hanh\b", re.I)
+_BODY_KINDS = ("item", "paragraph", "bullet")
 MAX_RECITALS = 2
 # Read from the document's own front matter, not weighed by the support model.
 FRONT_MATTER_CONFIDENCE = 1.0
@@ -55,9 +73,10 @@ FRONT_MATTER_CONFIDENCE = 1.0
 
 def front_matter_evidence(question: Question, retriever: HybridRetriever, filters: SearchFilters) -> list[Evidence]:
     """For a lookup that names one document and asks when it was issued, who signed or issued it, its number,
-    or what it rests on or implements: the clauses that say so. These are its dateline, signature block,
-    issuer block or number line, or the recitals that spell the most of the question's concepts. Otherwise
-    nothing, and the question is answered from the body."""
+    who carries it out or supervises it, or what it rests on or implements: the clauses that say so. These are
+    its dateline, signature block, issuer block or number line, the clauses of its article on implementation
+    that assign it, or the recitals that spell the most of the question's concepts. Otherwise nothing, and the
+    question is answered from the body."""
     if question.intent != "lookup" or len(question.documents) != 1:
         return []
     document = retriever.table.documents[question.documents[0]]
@@ -72,6 +91,8 @@ def front_matter_evidence(question: Question, retriever: HybridRetriever, filter
         chosen = _first_header(document, lambda folded: bool(_ISSUER_LINE.match(folded)))
     elif _ASKS_NUMBER.search(asked):
         chosen = _first_header(document, is_number_line)
+    elif _ASKS_WHO.search(asked) and _ASKS_IMPLEMENTING.search(asked):
+        chosen = _assigning(document, supervising=bool(_ASKS_SUPERVISING.search(asked)))
     elif _ASKS_BASIS.search(asked):
         chosen = _recitals_covering(question, [c for c in document.clauses if c.kind == "recital"])[:MAX_RECITALS]
     else:
@@ -82,6 +103,18 @@ def front_matter_evidence(question: Question, retriever: HybridRetriever, filter
 def _first_header(document: Document, is_line: Callable[[str], bool]) -> list[Clause]:
     """The first header clause whose folded text `is_line` accepts, as a list of none or one."""
     return next(([c] for c in document.clauses if c.kind == "header" and is_line(fold_diacritics(c.text))), [])
+
+
+def _assigning(document: Document, supervising: bool) -> list[Clause]:
+    """The clauses of the document's article on implementation that assign it: those assigning its supervision
+    when `supervising`, else the others (or all of them, when every one speaks of supervision)."""
+    assigning = [
+        clause for clause in document.clauses
+        if clause.kind in _BODY_KINDS and _ASSIGNING.search(fold_diacritics(clause.text))
+        and any(_IMPLEMENTATION_HEADING.search(fold_diacritics(heading)) for heading in clause.trail)
+    ]
+    asked = [c for c in assigning if ("giam sat" in fold_diacritics(c.text).lower()) == supervising]
+    return asked or assigning
 
 
 def _recitals_covering(question: Question, recitals: list[Clause]) -> list[Clause]:
