@@ -56,6 +56,8 @@ _STRUCTURAL = frozenset({"section", "roman", "number", "letter", "legal"})
 _LONE_HEAD_WORD = re.compile(
     r"(?:PHAN|Phan|CHUONG|Chuong|MUC|Muc|DIEU|Dieu|So|SO)\s*:?|\d{1,2}(?:\.\d{1,2}){0,3}\.|[a-zđ]\)|[IVX]{1,4}\s*[.\-–]"
 )
+_LONE_NUMBER = re.compile(r"\d{1,3}\.?")
+_ENDS_ON_HEAD_WORD = re.compile(r"\b(?:Dieu|dieu|khoan|diem|Chuong|chuong|Muc|muc|Phan|phan)\s*$")
 # Two columns side by side on one line (a wide gap, or the one tab between the two cells of a header or
 # signature table copied from a web page as text; a row of three cells or more is a table's data, kept whole),
 # or a signature set into the distribution list of an OCR page ("Nơi nhận: T/M BAN THƯỜNG VỤ"): each column
@@ -209,7 +211,15 @@ def _logical_lines(text: str) -> list[tuple[int, int]]:
     index = 0
     while index < len(spans):
         start, end = spans[index]
-        if _LONE_HEAD_WORD.fullmatch(fold_diacritics(strip_markup(text[start:end]).strip())):
+        lone = fold_diacritics(strip_markup(text[start:end]).strip())
+        if logical and _LONE_NUMBER.fullmatch(lone) and _ENDS_ON_HEAD_WORD.search(
+            fold_diacritics(text[logical[-1][0] : logical[-1][1]])
+        ) and text.count("\n", logical[-1][1], start) == 1:
+            # "c) Bãi bỏ Điều⏎12.": the number of a reference wrapped onto its own line, not a label.
+            logical[-1] = (logical[-1][0], end)
+            index += 1
+            continue
+        if _LONE_HEAD_WORD.fullmatch(lone):
             following = index + 1
             while following < len(spans) and following <= index + 2 and not text[slice(*spans[following])].strip():
                 following += 1
