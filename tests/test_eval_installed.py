@@ -7,18 +7,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-CHECKOUT = Path(__file__).resolve().parents[2]
+from tests.conftest import ROOT
+
 INSTALLED_CLI = Path(sys.executable).parent / "vnpolicy"
 
 
 def test_the_installed_cli_finds_the_checkouts_documents() -> None:
     done = subprocess.run(
         [str(INSTALLED_CLI), "eval", "--documents-only", "--json"],
-        cwd=CHECKOUT, capture_output=True, text=True, timeout=300, check=True,
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=True,
     )
     parsed = json.loads(done.stdout)["fields"]["all"]["number"][1]
-    bundled = len(list((CHECKOUT / "data" / "sample").glob("*.txt"))) + len(
-        list((CHECKOUT / "data" / "web-documents").glob("*.txt"))
+    bundled = len(list((ROOT / "data" / "sample").glob("*.txt"))) + len(
+        list((ROOT / "data" / "web-documents").glob("*.txt"))
     )
     assert parsed >= bundled > 0
 
