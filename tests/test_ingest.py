@@ -275,6 +275,30 @@ def test_ingest_is_idempotent_and_replaces_changed_files(tmp_path) -> None:
     assert store.document(first[0].document_id) is None
 
 
+def test_an_unchanged_file_is_not_parsed_again(tmp_path, monkeypatch) -> None:
+    """Re-reading a folder whose texts are stored already costs only the reading (the OCR sample took 4 s to
+    split and restore): its report is the stored document's."""
+    import vnpolicy.ingest.pipeline as pipeline
+
+    store = Store.open(tmp_path / "home")
+    first = ingest_paths([sample_file("003")], store)
+    parsed: list[str] = []
+
+    def counted_parse(text: str, source_name: str, overrides: dict | None = None):
+        parsed.append(source_name)
+        return parse_text(text, source_name, overrides)
+
+    monkeypatch.setattr(pipeline, "parse_text", counted_parse)
+    again = ingest_paths([sample_file("003")], store)
+    assert [(r.status, r.document_id, r.clauses) for r in again] == [
+        ("unchanged", first[0].document_id, first[0].clauses)
+    ]
+    assert parsed == []
+    changed = tmp_path / sample_file("003").name
+    changed.write_text(sample_file("003").read_text(encoding="utf-8") + "\nThêm một dòng.\n", encoding="utf-8")
+    assert [r.status for r in ingest_paths([changed], store)] == ["replaced"] and parsed == [changed.name]
+
+
 def test_sidecar_overrides_fields(tmp_path) -> None:
     store = Store.open(tmp_path / "home")
     plan = tmp_path / "plan.txt"

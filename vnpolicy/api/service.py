@@ -164,7 +164,7 @@ class VnPolicy:
         reports: list[FileReport] = []
         accepted: list[tuple[FileReport, Document]] = []
         with self._write_lock:
-            for path, parsed in parse_each(paths, on_page):
+            for path, parsed in parse_each(paths, on_page, self.store.parsed(PARSER_VERSION)):
                 if isinstance(parsed, str):
                     report = FileReport(str(path), "failed", error=parsed)
                 elif existing := self.store.id_for_hash(parsed.content_hash, PARSER_VERSION):

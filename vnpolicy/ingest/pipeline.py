@@ -125,8 +125,15 @@ def _is_iso_date(text: str) -> bool:
     return True
 
 
-def parse_path(path: Path, on_page: PageProgress | None = None) -> Document:
-    return parse_text(load_path(path, on_page), path.name, read_sidecar(path))
+def parse_path(
+    path: Path, on_page: PageProgress | None = None, parsed_before: Callable[[str], Document | None] | None = None
+) -> Document:
+    """The file's document; `parsed_before(content_hash)` may give it from an earlier parse of the same text
+    (the store's), which spares splitting and restoring it again: re-reading an unchanged folder costs only
+    the reading."""
+    text, overrides = load_path(path, on_page), read_sidecar(path)
+    earlier = parsed_before(content_hash(text)) if parsed_before else None
+    return earlier or parse_text(text, path.name, overrides)
 
 
 def parse_upload(name: str, data: bytes) -> Document:
@@ -167,17 +174,19 @@ def store_document(store: Store, document: Document) -> FileReport:
 
 
 def parse_each(
-    paths: Iterable[Path], on_page: Callable[[Path, int, int], None] | None = None
+    paths: Iterable[Path], on_page: Callable[[Path, int, int], None] | None = None,
+    parsed_before: Callable[[str], Document | None] | None = None,
 ) -> Iterator[tuple[Path, Document | str]]:
     """Each file's document, or the sentence saying why it cannot be one: a failure of any kind (a bad
     file, a permission, an I/O error, a parser bug) stays with its file and the next file is read.
 
-    `on_page(path, page, pages)` is called as each scanned page of a PDF has been read by OCR.
+    `on_page(path, page, pages)` is called as each scanned page of a PDF has been read by OCR;
+    `parsed_before`: see `parse_path`.
     """
     for path in expand_paths(paths):
         progress = (lambda page, pages, path=path: on_page(path, page, pages)) if on_page else None
         try:
-            yield path, parse_path(path, progress)
+            yield path, parse_path(path, progress, parsed_before)
         except IngestError as error:
             yield path, str(error)
         except OSError as error:
@@ -192,7 +201,7 @@ def ingest_paths(
 ) -> list[FileReport]:
     """Store every file (without indexing it); one bad file fails alone (its report says why) and the batch goes on."""
     reports = []
-    for path, parsed in parse_each(paths):
+    for path, parsed in parse_each(paths, parsed_before=store.parsed(PARSER_VERSION)):
         if isinstance(parsed, str):
             report = FileReport(str(path), "failed", error=parsed)
         else:

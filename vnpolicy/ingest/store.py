@@ -10,7 +10,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -210,6 +210,12 @@ class Store:
             meta=DocumentMeta.from_dict(json.loads(row["meta"])),
             clauses=self.clauses(document_id) if with_clauses else [],
             warnings=json.loads(row["warnings"]),
+        )
+
+    def parsed(self, parser_version: str) -> Callable[[str], Document | None]:
+        """The stored document of a content hash, when that version of the parser made it."""
+        return lambda content_hash: (
+            self.document(found) if (found := self.id_for_hash(content_hash, parser_version)) else None
         )
 
     def documents(self) -> list[Document]:
