@@ -149,6 +149,41 @@ def test_a_question_about_one_province_names_its_one_document_of_a_type() -> Non
     assert named("Hà Nội thực hiện Nghị quyết 57-NQ/TW thế nào?", "Hà Nội") == []
 
 
+HANOI_ASSISTANCE = """HỘI ĐỒNG NHÂN DÂN
+THÀNH PHỐ HÀ NỘI
+Số: 63/2025/NQ-HĐND
+Hà Nội, ngày 09 tháng 12 năm 2025
+
+NGHỊ QUYẾT
+Quy định mức chuẩn trợ giúp xã hội trên địa bàn thành phố Hà Nội
+
+Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15;
+
+QUYẾT NGHỊ:
+
+Điều 1. Phạm vi điều chỉnh
+
+Nghị quyết này quy định mức chuẩn trợ giúp xã hội.
+
+Điều 2. Tổ chức thực hiện
+
+Giao Ủy ban nhân dân Thành phố tổ chức thực hiện Nghị quyết này.
+"""
+
+
+def test_of_a_provinces_documents_of_one_type_the_one_whose_title_alone_has_the_subject_is_named() -> None:
+    documents = [*_documents(), parse_text(HANOI_ASSISTANCE, "hn63.txt")]
+    number = {document.id: document.meta.number.value for document in documents}
+
+    def named(question: str) -> list[str | None]:
+        return [number[found] for found in named_documents(question, documents, "Hà Nội")]
+
+    assert named("Nghị quyết về vùng phát thải thấp của Hà Nội có hiệu lực từ ngày nào?") == ["57/2025/NQ-HĐND"]
+    assert named("HDND thanh pho Ha Noi giao ai thuc hien nghi quyet tro giup xa hoi?") == ["63/2025/NQ-HĐND"]
+    # The place, the type and "trên địa bàn thành phố" name no subject; two resolutions, neither named.
+    assert named("Nghị quyết của HĐND thành phố Hà Nội áp dụng trên địa bàn thành phố từ ngày nào?") == []
+
+
 def test_a_clause_introducing_a_list_brings_the_list_items() -> None:
     table = ClauseTable(_documents())
     lead = next(row for row, clause in enumerate(table.clauses) if clause.text.rstrip().endswith("trong đó:"))

@@ -26,6 +26,11 @@ _TYPE_WORDS = {
     **{word.lower(): kind for word, kind in {**DOC_TYPES, **CODE_TYPES}.items() if kind in _NAMED_TYPES},
     **_ENGLISH_TYPE_WORDS,
 }
+# What names no subject in a title or a question about it (folded): the type words, "tỉnh", "thành phố", "địa bàn".
+_TYPE_WORDS_FOLDED = {
+    fold_diacritics(word).lower() for name in [*_NAMED_TYPES, *_ENGLISH_TYPE_WORDS] for word in name.split()
+}
+_UNIT_PAIRS = {("thanh", "pho"), ("tren", "dia"), ("dia", "ban"), ("ban", "thanh")}
 # "kế hoạch 5 năm" is a five-year plan, not plan number 5.
 _TYPE_AND_NUMBER = re.compile(
     rf"\b({'|'.join(_TYPE_WORDS)})\.?\s+(?:so\s+|no\.?\s*|number\s+)?(\d{{1,5}})\b(?!\s+(?:nam|years?)\b)"
@@ -97,9 +102,37 @@ def _named_by_type(text: str, documents: list[Document], province: str) -> list[
     kinds = {_TYPE_WORDS[word] for word in named_types}
     found = []
     for kind in kinds:
-        of_kind = [d.id for d in documents if d.meta.province.value in names and d.meta.doc_type.value == kind]
-        found += of_kind if len(of_kind) == 1 else []
+        of_kind = [d for d in documents if d.meta.province.value in names and d.meta.doc_type.value == kind]
+        if len(of_kind) == 1:
+            found.append(of_kind[0].id)
+        elif of_kind:
+            found += _named_by_subject(text, of_kind, names)
     return found
+
+
+def _named_by_subject(text: str, candidates: list[Document], places: set[str]) -> list[str]:
+    """Of a province's several documents of one type, the one whose title shares more pairs of words with the
+    text than any other's, counting the pairs no other title has ("nghị quyết học phí của Huế": "… QUY ĐỊNH
+    CHÍNH SÁCH HỌC PHÍ …", not the resolution amending another) and leaving aside those naming the place, the
+    type or an administrative unit; else none."""
+    generic = {word for name in places for word in _words(name)} | _TYPE_WORDS_FOLDED | {"tinh"}
+    asked = _word_pairs(text, generic)
+    titles = {d.id: _word_pairs(d.meta.title.value or "", generic) & asked for d in candidates}
+    own = {
+        doc_id: len(pairs - set().union(*(other for other_id, other in titles.items() if other_id != doc_id)))
+        for doc_id, pairs in titles.items()
+    }
+    ranked = sorted(own.items(), key=lambda item: -item[1])
+    return [ranked[0][0]] if ranked[0][1] > ranked[1][1] else []
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", folded_form(text).lower())
+
+
+def _word_pairs(text: str, generic: set[str]) -> set[tuple[str, str]]:
+    words = _words(text)
+    return {pair for pair in zip(words, words[1:], strict=False) if not generic.intersection(pair)} - _UNIT_PAIRS
 
 
 def _named_by_number(folded: str, documents: list[Document]) -> list[str]:
