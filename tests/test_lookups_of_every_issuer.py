@@ -268,3 +268,20 @@ def test_a_lookup_asking_a_duration_cites_the_clause_stating_it(service, questio
     answer = answer_question(service, question)
     cited = [" ".join(c.quote.split()) for c in answer.citations if not c.related]
     assert answer.supported and any("không quá 9 tháng/năm học" in quote for quote in cited), cited
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Trong quá trình triển khai kế hoạch chuyển đổi số doanh nghiệp của Đồng Tháp, nếu vướng mắc thì báo cáo"
+        " cơ quan nào?",
+        "If problems come up while carrying out Dong Thap's plan on digital transformation for small businesses, "
+        "where should they be reported?",
+    ],
+)
+def test_where_difficulties_are_reported_is_cited_from_the_clause_saying_so(service, question: str) -> None:
+    # The clause shares little but "khó khăn, vướng mắc" and "phản ánh" with the question; those repeating the
+    # plan's subject came first.
+    answer = answer_question(service, question)
+    cited = [" ".join(c.quote.split()) for c in answer.citations if not c.related]
+    assert answer.supported and cited and "phản ánh về Sở" in cited[0], cited

@@ -17,6 +17,7 @@ from vnpolicy.answer.evidence import Evidence, effective_filters, gather, list_h
 from vnpolicy.answer.front_matter import front_matter_evidence
 from vnpolicy.answer.question import Intent, Question, analyse
 from vnpolicy.answer.quotes import best_quote_span, display_span, verified
+from vnpolicy.answer.reporting import reporting_evidence
 from vnpolicy.answer.sources import answer_figures, province_label, source_line
 from vnpolicy.answer.support import SupportModel, shipped_model, supporting, supporting_provinces
 from vnpolicy.index.models import ClauseSource, SearchFilters
@@ -210,9 +211,13 @@ def answer_question(
     evidence = gather(analysed, retriever, filters)
     model.score(evidence)
     threshold = model.threshold(analysed.intent, analysed.language)
-    supported = front_matter_evidence(analysed, retriever, filters) or (
-        supporting_provinces(evidence, model, analysed.language) if analysed.intent == "aggregate"
-        else supporting(evidence, threshold)
+    supported = (
+        front_matter_evidence(analysed, retriever, filters)
+        or supporting(reporting_evidence(analysed, evidence, retriever.table), threshold)
+        or (
+            supporting_provinces(evidence, model, analysed.language) if analysed.intent == "aggregate"
+            else supporting(evidence, threshold)
+        )
     )
     figure_unstated = any(item.confidence >= threshold and not item.states_asked for item in evidence)
     related = sorted(evidence, key=lambda item: -item.confidence)[:MAX_RELATED] if not supported else []
