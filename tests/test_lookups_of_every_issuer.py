@@ -285,3 +285,17 @@ def test_where_difficulties_are_reported_is_cited_from_the_clause_saying_so(serv
     answer = answer_question(service, question)
     cited = [" ".join(c.quote.split()) for c in answer.citations if not c.related]
     assert answer.supported and cited and "phản ánh về Sở" in cited[0], cited
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Tiền hỗ trợ học phí ở Huế lấy ở đâu?",
+        "Tien thuc hien chinh sach hoc phi cua Hue lay tu dau?",
+    ],
+)
+def test_where_the_money_comes_from_is_cited_from_the_clause_saying_so(service, question: str) -> None:
+    # "Kinh phí sự nghiệp giáo dục do ngân sách nhà nước bảo đảm …" came after the clauses on the policy itself.
+    answer = answer_question(service, question)
+    cited = [" ".join(c.quote.split()) for c in answer.citations if not c.related]
+    assert answer.supported and cited and "do ngân sách nhà nước bảo đảm" in cited[0], cited

@@ -15,9 +15,9 @@ from typing import Literal
 
 from vnpolicy.answer.evidence import Evidence, effective_filters, gather, list_heads, list_items
 from vnpolicy.answer.front_matter import front_matter_evidence
+from vnpolicy.answer.provisions import provision_evidence
 from vnpolicy.answer.question import Intent, Question, analyse
 from vnpolicy.answer.quotes import best_quote_span, display_span, verified
-from vnpolicy.answer.reporting import reporting_evidence
 from vnpolicy.answer.sources import answer_figures, province_label, source_line
 from vnpolicy.answer.support import SupportModel, shipped_model, supporting, supporting_provinces
 from vnpolicy.index.models import ClauseSource, SearchFilters
@@ -213,7 +213,7 @@ def answer_question(
     threshold = model.threshold(analysed.intent, analysed.language)
     supported = (
         front_matter_evidence(analysed, retriever, filters)
-        or supporting(reporting_evidence(analysed, evidence, retriever.table), threshold)
+        or supporting(provision_evidence(analysed, evidence, retriever), threshold)
         or (
             supporting_provinces(evidence, model, analysed.language) if analysed.intent == "aggregate"
             else supporting(evidence, threshold)
