@@ -39,7 +39,7 @@ DEV_SET = DATA / "dev.jsonl"
 GOLD_SET = DATA / "gold.jsonl"  # ≥ 200 questions written from the documents, each in the tuning or the test half
 UNANSWERABLE = DATA / "unanswerable.jsonl"
 MORE_SET = DATA / "more.jsonl"  # questions on the five documents of ../shared/more-documents
-WEB_SET = DATA / "web.jsonl"  # lookups on the ten documents of data/web-documents
+WEB_SET = DATA / "web.jsonl"  # lookups on the eighteen documents of data/web-documents
 FUZZY_THRESHOLD = 90
 
 
