@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import ROOT
-from vnpolicy.answer.provisions import _BODY_KINDS, PROVISIONS, _flat
+from vnpolicy.answer.provisions import PROVISIONS, clauses_stating
 from vnpolicy.ingest.normalize import fold_diacritics
 from vnpolicy.ingest.pipeline import parse_path
 
@@ -52,5 +52,5 @@ def test_a_question_asking_for_a_provision_by_its_role(question: str, provision)
 )
 def test_the_clause_stating_a_provision_is_found_alone(name: str, provision, says: str) -> None:
     document = parse_path(WEB / name)
-    found = [c for c in document.clauses if c.kind in _BODY_KINDS and provision.stated.search(_flat(c))]
+    found = clauses_stating(provision, document)
     assert len(found) == 1 and says in " ".join(found[0].text.split()), [c.text for c in found]

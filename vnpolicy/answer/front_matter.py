@@ -17,7 +17,7 @@ from vnpolicy.answer.spelling import spelled
 from vnpolicy.index.models import SearchFilters
 from vnpolicy.index.retriever import HybridRetriever, clause_hit
 from vnpolicy.ingest.clauses import is_date_line, is_number_line
-from vnpolicy.ingest.models import Clause, Document
+from vnpolicy.ingest.models import STATING_KINDS, Clause, Document
 from vnpolicy.ingest.normalize import fold_diacritics
 
 # What a question asks of the document itself (folded, lower case).
@@ -65,7 +65,6 @@ _ASKS_IMPLEMENTING = re.compile(
 _ASKS_SUPERVISING = re.compile(r"\bgiam sat\b|\bsupervis\w*|\boversee\w*|\bmonitor\w*")
 _IMPLEMENTATION_HEADING = re.compile(r"\bto chuc thuc hien\b|\bthi hanh\b", re.I)
 _ASSIGNING = re.compile(r"^\W*(?:\d+\.\s*)?giao\b|\bchiu trach nhiem thi hanh\b", re.I)
-_BODY_KINDS = ("item", "paragraph", "bullet")
 MAX_RECITALS = 2
 # Read from the document's own front matter, not weighed by the support model.
 FRONT_MATTER_CONFIDENCE = 1.0
@@ -110,7 +109,7 @@ def _assigning(document: Document, supervising: bool) -> list[Clause]:
     when `supervising`, else the others (or all of them, when every one speaks of supervision)."""
     assigning = [
         clause for clause in document.clauses
-        if clause.kind in _BODY_KINDS and _ASSIGNING.search(fold_diacritics(clause.text))
+        if clause.kind in STATING_KINDS and _ASSIGNING.search(fold_diacritics(clause.text))
         and any(_IMPLEMENTATION_HEADING.search(fold_diacritics(heading)) for heading in clause.trail)
     ]
     asked = [c for c in assigning if ("giam sat" in fold_diacritics(c.text).lower()) == supervising]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from vnpolicy.answer.evidence import Evidence
 from vnpolicy.answer.question import Question
 from vnpolicy.index.retriever import HybridRetriever, clause_hit
-from vnpolicy.ingest.models import Clause
+from vnpolicy.ingest.models import STATING_KINDS, Clause, Document
 from vnpolicy.ingest.normalize import fold_diacritics
 
 _TROUBLE = r"(?:kho khan|vuong mac|bat cap|(?:chua|khong) phu hop)"
@@ -61,7 +61,6 @@ PROVISIONS = (
         ),
     ),
 )
-_BODY_KINDS = ("item", "paragraph", "bullet")
 MAX_PROVISION_CLAUSES = 2
 
 
@@ -86,7 +85,7 @@ def provision_evidence(question: Question, evidence: list[Evidence], retriever: 
     )
     if document is None:
         return []
-    stating = [c for c in document.clauses if c.kind in _BODY_KINDS and provision.stated.search(_flat(c))]
+    stating = clauses_stating(provision, document)
     rows = [retriever.table.row_of[c.id] for c in stating if c.id in retriever.table.row_of]
     nearness = dict(zip(rows, retriever.window_cosines(question.query, rows), strict=True))
     stating.sort(key=lambda c: -nearness.get(retriever.table.row_of.get(c.id, -1), -1.0))
@@ -94,6 +93,11 @@ def provision_evidence(question: Question, evidence: list[Evidence], retriever: 
         Evidence(clause_hit(clause, document, best.hit.score, {}), {}, best.confidence)
         for clause in stating[:MAX_PROVISION_CLAUSES]
     ]
+
+
+def clauses_stating(provision: Provision, document: Document) -> list[Clause]:
+    """The document's body clauses stating the provision, in their order."""
+    return [c for c in document.clauses if c.kind in STATING_KINDS and provision.stated.search(_flat(c))]
 
 
 def _flat(clause: Clause) -> str:

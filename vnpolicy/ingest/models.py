@@ -10,6 +10,8 @@ from typing import Any, Literal
 ClauseKind = Literal[
     "heading", "item", "bullet", "paragraph", "appendix", "header", "recital", "signature", "recipients"
 ]
+# The kinds of body clause that state something (not a heading, the front matter or an appendix).
+STATING_KINDS: tuple[ClauseKind, ...] = ("item", "paragraph", "bullet")
 
 PATH_SEPARATOR = " › "  # between the labels of a clause path ("II › 1 › 1.2") and of a heading trail
 PAGE_BREAK = "\f"  # between the pages of a paged source in its text (a form feed, as pdftotext writes it)
