@@ -86,9 +86,10 @@ def provision_evidence(question: Question, evidence: list[Evidence], retriever: 
     if document is None:
         return []
     stating = clauses_stating(provision, document)
-    rows = [retriever.table.row_of[c.id] for c in stating if c.id in retriever.table.row_of]
-    nearness = dict(zip(rows, retriever.window_cosines(question.query, rows), strict=True))
-    stating.sort(key=lambda c: -nearness.get(retriever.table.row_of.get(c.id, -1), -1.0))
+    indexed = [c for c in stating if c.id in retriever.table.row_of]
+    cosines = retriever.window_cosines(question.query, [retriever.table.row_of[c.id] for c in indexed])
+    nearness = {c.id: float(cosine) for c, cosine in zip(indexed, cosines, strict=True)}
+    stating.sort(key=lambda c: -nearness.get(c.id, -1.0))
     return [
         Evidence(clause_hit(clause, document, best.hit.score, {}), {}, best.confidence)
         for clause in stating[:MAX_PROVISION_CLAUSES]
