@@ -50,7 +50,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     with Progress(enabled=not args.json) as progress:
         progress.step(f"ingesting {len(files)} file(s) into {Path(args.home) if args.home else data_home()}")
         service = _service(args)
-        service.load_model(progress.step)  # built on the first run: its steps show
+        service.load_model(progress.step, deferred=True)  # built on the first run, loaded if a file is new
         reading = progress.bar("reading", len(files), "file")
         indexing = None
 

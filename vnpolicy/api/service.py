@@ -59,14 +59,18 @@ class VnPolicy:
 
     @property
     def indexes(self) -> IndexManager:
-        self.load_model()
+        if self._indexes is None:
+            self.load_model(deferred=True)
         assert self._indexes is not None
         return self._indexes
 
-    def load_model(self, on_step: Callable[[str], None] | None = None) -> None:
-        """Load the embedding model now (building it on first use), telling `on_step` what it is doing."""
+    def load_model(self, on_step: Callable[[str], None] | None = None, deferred: bool = False) -> None:
+        """Load the embedding model now (building it on first use), telling `on_step` what it is doing; or,
+        `deferred`, build it if need be and load it at the first embedding (a delete or a batch of unchanged
+        files embeds nothing)."""
+        embedder = load_embedder(self.home, self._embedder_backend, on_step, deferred)
         if self._indexes is None:
-            self._indexes = IndexManager(self.home, load_embedder(self.home, self._embedder_backend, on_step))
+            self._indexes = IndexManager(self.home, embedder)
 
     def open(self) -> bool:
         """Load the last complete index (repairing damaged files) if not loaded; True when it is in step
