@@ -332,6 +332,17 @@ def test_function_words_are_no_concepts_and_punctuation_ends_a_phrase(sample_ser
     assert max(housing, key=housing.__getitem__) == "nha o xa hoi", housing
 
 
+def test_a_word_the_corpus_lacks_is_absent_however_it_is_typed(sample_service) -> None:
+    """No plan has "nghĩa trang" (cemetery). Typed without diacritics, each of its syllables is in some clause
+    ("nghĩa vụ", "trang bị"); the dictionary says the two are one word, absent, as the accented question's
+    segmentation does. A frame word joins no such word: "tinh nao de ra" is "nào" and "đề ra", not "nao de"."""
+    for typed in ("quy hoạch nghĩa trang", "quy hoach nghia trang"):
+        assert "nghia trang" in analyse(typed, sample_service.retriever).absent, typed
+    assert not answer_question(sample_service, "quy hoach nghia trang nha tang le").supported
+    words = analyse("tinh nao de ra viec lap ke hoach dau tu cong trung han", sample_service.retriever).words
+    assert "nao" in words and "nao_de" not in words, words
+
+
 def test_the_year_of_a_named_document_says_which_document_not_what_is_asked(sample_service) -> None:
     """A clause of Trà Vinh's programme of 11/11/2021 need not state 2021 to answer what it targets for 2025."""
     asked = "Chương trình số 22 ban hành năm 2021 của Trà Vinh đặt mục tiêu gì cho năm 2025?"

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Literal
 
 from vnpolicy.answer.asked import AskedFigure, asked_figure
@@ -18,7 +20,7 @@ from vnpolicy.answer.spelling import corpus_spelling
 from vnpolicy.index.glossary import translate_terms
 from vnpolicy.index.query import Query, parse_query
 from vnpolicy.index.retriever import HybridRetriever
-from vnpolicy.index.tokenize import function_words, segment_words
+from vnpolicy.index.tokenize import dictionary_compounds, function_words, segment_words
 from vnpolicy.ingest.gazetteer import provinces_of
 from vnpolicy.ingest.normalize import fold_diacritics
 
@@ -99,8 +101,9 @@ def _asking_words(query: Query, words: tuple[str | None, ...]) -> frozenset[str]
 
 def analyse(text: str, retriever: HybridRetriever) -> Question:
     query = parse_query(text.strip())
-    words = () if query.english else tuple(_question_words(query, retriever))
-    frame = _FRAME_WORDS | _function_words_in(query) | _asking_words(query, words)
+    function = _function_words_in(query)
+    words = () if query.english else tuple(_question_words(query, retriever, _FRAME_WORDS | function))
+    frame = _FRAME_WORDS | function | _asking_words(query, words)
     concepts = (
         _english_concepts(query, retriever) if query.english else _vietnamese_concepts(words, frame, retriever)
     )
@@ -139,16 +142,16 @@ def _function_words_in(query: Query) -> frozenset[str]:
     return frozenset() if query.english else frozenset(map(fold_diacritics, function_words(query.search_text)))
 
 
-def _question_words(query: Query, retriever: HybridRetriever) -> list[str | None]:
+def _question_words(query: Query, retriever: HybridRetriever, loose: frozenset[str]) -> list[str | None]:
     """The question's words, folded, None where punctuation breaks it ("cảng hàng không, sân bay" is two
     things, not the phrase "cảng hàng không sân bay"). Typed without diacritics, underthesea cannot segment
     it, so its syllables are grouped greedily into the longest compounds the corpus has ("nha may dien hat
-    nhan" → nha_may, dien, hat_nhan). A long compound the corpus never has (a segmentation slip such as
-    "định_an_đón") counts as its syllables."""
+    nhan" → nha_may, dien, hat_nhan), then those left into the dictionary's (see `_segmented_part`). A long
+    compound the corpus never has (a segmentation slip such as "định_an_đón") counts as its syllables."""
     segmented: list[str] = []
     for part in _PUNCTUATION.split(query.text):
         segmented += [_BREAK] if segmented else []
-        segmented += _segmented_part(part, query.accented, retriever)
+        segmented += _segmented_part(part, query.accented, retriever, loose)
     words: list[str | None] = []
     for word in segmented:
         if not re.search(r"\w", word):
@@ -160,17 +163,33 @@ def _question_words(query: Query, retriever: HybridRetriever) -> list[str | None
     return words
 
 
-def _segmented_part(text: str, accented: bool, retriever: HybridRetriever) -> list[str]:
-    """The folded words of a stretch of the question between punctuation marks."""
+def _segmented_part(text: str, accented: bool, retriever: HybridRetriever, loose: frozenset[str]) -> list[str]:
+    """The folded words of a stretch of the question between punctuation marks; typed without diacritics, none
+    of the `loose` words (frame and function words) joins a compound the corpus lacks."""
     segmented = [fold_diacritics(w) for w in segment_words(text)]
     if accented:
         return segmented
     syllables = [s for w in segmented for s in w.split("_")]
+    words: list[str] = []
+    for compound, run in groupby(_grouped(syllables, retriever.lexical.document_frequency), key=lambda w: "_" in w):
+        # Among syllables the corpus has no compound for, the dictionary's: "nghia trang" is one word the corpus
+        # lacks, as the accented question's segmentation says, not two syllables it has ("nghĩa vụ", "trang bị").
+        # Not with a frame or function word: "tinh nao de ra" is "nào" + "đề ra", "tien de thuc hien" "tiền" + "để"
+        # + "thực hiện", though a folded "nao de" and "tien de" (tiền đề) are in it.
+        run_words = list(run)
+        words += run_words if compound else _grouped(
+            run_words, lambda word: word in dictionary_compounds() and not set(word.split("_")) & loose
+        )
+    return words
+
+
+def _grouped(syllables: list[str], known: Callable[[str], object]) -> list[str]:
+    """The syllables grouped greedily, left to right, into the longest compounds (of up to four) `known` knows."""
     grouped, position = [], 0
     while position < len(syllables):
         for size in range(min(4, len(syllables) - position), 0, -1):
             candidate = "_".join(syllables[position : position + size])
-            if size == 1 or retriever.lexical.document_frequency(candidate):
+            if size == 1 or known(candidate):
                 grouped.append(candidate)
                 position += size
                 break

@@ -12,6 +12,7 @@ from fastapi import HTTPException
 from vnpolicy.api.service import VnPolicy
 from vnpolicy.index.models import Hit, SearchFilters
 from vnpolicy.index.retriever import HybridRetriever
+from vnpolicy.index.tokenize import dictionary_compounds
 from vnpolicy.ingest.restore import load_restorer
 
 logger = logging.getLogger("vnpolicy.api")
@@ -45,6 +46,7 @@ class Runtime:
             # typed without diacritics would wait for the restorer.
             self._doing("loading the accent restorer")
             load_restorer()
+            dictionary_compounds()  # with it, how a question typed without diacritics is cut into words
             self._doing("loading the index")
             in_step = self.service.open()  # the last complete snapshot, repaired where damaged
         except Exception as error:

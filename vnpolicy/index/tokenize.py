@@ -10,6 +10,7 @@ diacritics — still meets the document on syllables. Tokens come in two forms: 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import re
 import sys
@@ -17,6 +18,8 @@ import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from vnpolicy.ingest.normalize import canonical_tones, fold_diacritics, to_nfc
 
@@ -134,6 +137,18 @@ def segment_words(text: str) -> list[str]:
     if position < len(text):
         words.extend(_segment(text[position:]))
     return words
+
+
+@lru_cache(maxsize=1)
+def dictionary_compounds() -> frozenset[str]:
+    """The words of two to four syllables of the Vietnamese dictionary underthesea ships (Hồ Ngọc Đức's
+    Viet74K), folded, their syllables joined by "_": "nghia_trang", "tang_le", "duong_sat"."""
+    spec = importlib.util.find_spec("underthesea")
+    assert spec is not None and spec.origin is not None
+    entries = (Path(spec.origin).parent / "corpus" / "data" / "Viet74K.txt").read_text("utf-8").splitlines()
+    folded = (fold_diacritics(to_nfc(entry)).lower().split() for entry in entries)
+    return frozenset("_".join(syllables) for syllables in folded if 2 <= len(syllables) <= 4
+                     and all(syllable.isalpha() for syllable in syllables))
 
 
 def tokenize(text: str) -> Tokens:
