@@ -13,7 +13,7 @@ from vnpolicy.ingest.clauses import DOC_TYPES
 from vnpolicy.ingest.gazetteer import provinces_of
 from vnpolicy.ingest.metadata import CODE, CODE_TYPES, code_type, normalise_code
 from vnpolicy.ingest.models import Document
-from vnpolicy.ingest.normalize import fold_diacritics, folded_form
+from vnpolicy.ingest.normalize import fold_diacritics, folded_form, folded_words
 
 # The types a question names a document by, and each one's words, folded: the type word and its
 # abbreviation in a code, as the ingest reads them, and English.
@@ -115,7 +115,7 @@ def _named_by_subject(text: str, candidates: list[Document], places: set[str]) -
     text than any other's, counting the pairs no other title has ("nghị quyết học phí của Huế": "… QUY ĐỊNH
     CHÍNH SÁCH HỌC PHÍ …", not the resolution amending another) and leaving aside those naming the place, the
     type or an administrative unit; else none."""
-    generic = {word for name in places for word in _words(name)} | _TYPE_WORDS_FOLDED | {"tinh"}
+    generic = {word for name in places for word in folded_words(name)} | _TYPE_WORDS_FOLDED | {"tinh"}
     asked = _word_pairs(text, generic)
     titles = {d.id: _word_pairs(d.meta.title.value or "", generic) & asked for d in candidates}
     own = {
@@ -126,12 +126,8 @@ def _named_by_subject(text: str, candidates: list[Document], places: set[str]) -
     return [ranked[0][0]] if ranked[0][1] > ranked[1][1] else []
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", folded_form(text).lower())
-
-
 def _word_pairs(text: str, generic: set[str]) -> set[tuple[str, str]]:
-    words = _words(text)
+    words = folded_words(text)
     return {pair for pair in zip(words, words[1:], strict=False) if not generic.intersection(pair)} - _UNIT_PAIRS
 
 

@@ -6,7 +6,6 @@ the text again.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -14,7 +13,7 @@ from vnpolicy.index.abbreviations import spelled_out
 from vnpolicy.index.glossary import looks_english, translate_terms
 from vnpolicy.index.tokenize import Tokens, tokenize
 from vnpolicy.ingest.gazetteer import LOCALITIES, locality_spellings, province_spellings
-from vnpolicy.ingest.normalize import folded_form, has_diacritics
+from vnpolicy.ingest.normalize import folded_words, has_diacritics
 from vnpolicy.ingest.restore import TYPED, restore_text
 
 MAX_RESTORED_WORDS = 64  # a longer query without diacritics is searched as typed
@@ -58,7 +57,7 @@ def _places_and_rest(folded: str) -> tuple[tuple[str, ...], str]:
 
 @lru_cache(maxsize=4096)
 def parse_query(text: str) -> Query:
-    folded = " ".join(re.findall(r"\w+", folded_form(text)))
+    folded = " ".join(folded_words(text))
     places, rest = _places_and_rest(folded)
     # Place names ("Dak To", "Kon Plong") are not English words even when no Vietnamese syllable spells them.
     english = looks_english(text) and (rest == folded or looks_english(rest))

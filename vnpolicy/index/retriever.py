@@ -30,7 +30,7 @@ from vnpolicy.index.tokenize import Tokens, tokenize
 from vnpolicy.ingest.clauses import TRAIL_ENTRY_CHARS
 from vnpolicy.ingest.gazetteer import provinces_of
 from vnpolicy.ingest.models import PATH_SEPARATOR, Clause, Document
-from vnpolicy.ingest.normalize import canonical_tones, folded_form, has_diacritics, to_nfc
+from vnpolicy.ingest.normalize import canonical_tones, folded_form, folded_words, has_diacritics, to_nfc
 from vnpolicy.ingest.restore import is_fully_read
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def names_its_document(text: str) -> bool:
     """Whether a clause speaks of "this resolution/decision/regulation/plan": it is then about the document
     its title names ("Nghị quyết này có hiệu lực từ ngày 10 tháng 12 năm 2025" answers when the resolution on
     the low-emission zone takes effect) without repeating the title."""
-    return bool(_THIS_DOCUMENT.search(" ".join(re.findall(r"\w+", folded_form(text)))))
+    return bool(_THIS_DOCUMENT.search(" ".join(folded_words(text))))
 
 
 def subject(document: Document) -> str:

@@ -84,6 +84,11 @@ def folded_form(text: str) -> str:
     return fold_diacritics(search_form(text))
 
 
+def folded_words(text: str) -> list[str]:
+    """The words of the folded form, punctuation dropped: what rules over folded text match against."""
+    return re.findall(r"\w+", folded_form(text))
+
+
 def has_diacritics(text: str) -> bool:
     return fold_diacritics(text) != text
 
