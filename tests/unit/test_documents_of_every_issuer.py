@@ -307,20 +307,21 @@ def test_plan_grammar_paths() -> None:
     assert party["(1) Phát triển khu kinh tế Định An."] == "I › 1 › 1"
 
 
-def test_an_article_number_wrapped_onto_its_own_line_stays_in_its_reference() -> None:
+@pytest.mark.parametrize("article", ["Điều", "ĐIỀU", "khoản"])
+def test_an_article_number_wrapped_onto_its_own_line_stays_in_its_reference(article: str) -> None:
     # As a web page copied Huế's 37/2025/NQ-HĐND: "12." alone on its line is the rest of "Bãi bỏ Điều", not a
-    # label; read as one, it swallowed the next paragraph "2. …" into point c).
+    # label; read as one, it swallowed the next paragraph "2. …" into point c). The heading word in any case.
     text = (
         "Điều 2. Thay thế, bãi bỏ một số điều của Quy định\n\n"
         "1. Thay thế, bãi bỏ một số cụm từ, điều như sau:\n\n"
         "a) Thay thế cụm từ “tỉnh” bằng cụm từ “thành phố”.\n\n"
-        "c) Bãi bỏ Điều\n12.\n\n"
+        f"c) Bãi bỏ {article}\n12.\n\n"
         "2. Bãi bỏ mẫu số 05, mẫu số 06 tại Phụ lục.\n\n"
         "Điều 3. Hiệu lực thi hành\n\nNghị quyết này có hiệu lực từ ngày 18 tháng 11 năm 2025.\n"
     )
     clauses = split_clauses("doc", text)
     paths = {c.text: c.path for c in clauses}
-    assert paths["c) Bãi bỏ Điều 12."] == "Điều 2 › 1 › c"
+    assert paths[f"c) Bãi bỏ {article} 12."] == "Điều 2 › 1 › c"
     assert paths["2. Bãi bỏ mẫu số 05, mẫu số 06 tại Phụ lục."] == "Điều 2 › 2"
     assert all(c.text == clean_span(text[c.start : c.end]) for c in clauses)
 

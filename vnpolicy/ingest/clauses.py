@@ -57,7 +57,7 @@ _LONE_HEAD_WORD = re.compile(
     r"(?:PHAN|Phan|CHUONG|Chuong|MUC|Muc|DIEU|Dieu|So|SO)\s*:?|\d{1,2}(?:\.\d{1,2}){0,3}\.|[a-zđ]\)|[IVX]{1,4}\s*[.\-–]"
 )
 _LONE_NUMBER = re.compile(r"\d{1,3}\.?")
-_ENDS_ON_HEAD_WORD = re.compile(r"\b(?:Dieu|dieu|khoan|diem|Chuong|chuong|Muc|muc|Phan|phan)\s*$")
+_ENDS_ON_HEAD_WORD = re.compile(r"\b(?:dieu|khoan|diem|chuong|muc|phan)\s*$", re.I)
 # Two columns side by side on one line (a wide gap, or the one tab between the two cells of a header or
 # signature table copied from a web page as text; a row of three cells or more is a table's data, kept whole),
 # or a signature set into the distribution list of an OCR page ("Nơi nhận: T/M BAN THƯỜNG VỤ"): each column

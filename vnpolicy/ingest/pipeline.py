@@ -29,8 +29,9 @@ SIDECAR_SUFFIX = ".meta.json"
 # 5: page numbers, tone misreadings; 6: a footnote after the recipients is body; 7: OCR names and acronyms;
 # 8: a title after a blank line, qualified type lines ("CHƯƠNG TRÌNH HÀNH ĐỘNG"), the issuer block's province;
 # 9: "THÔNG BÁO KẾT LUẬN", signatures by order (T/L); 10: front matter without blank lines, lettered parts,
-# official letters, .docx tables in document order, web pages' markup, numbered appendices (issue 19)
-PARSER_VERSION = "10"
+# official letters, .docx tables in document order, web pages' markup, numbered appendices (issue 19);
+# 11: a reference's number wrapped after a heading word in capitals ("ĐIỀU⏎12.") is rejoined
+PARSER_VERSION = "11"
 MIN_CLAUSES_EXPECTED = 5
 _REPORTED_FIELDS = ("province", "doc_type", "number", "date", "title")
 
