@@ -298,6 +298,36 @@ def test_a_signature_set_beside_the_distribution_list() -> None:
     assert document.meta.signer.value == "Trần Văn Bình"
 
 
+# The tail of a decision as a narrow table column copied from a web page wraps it: the label over two lines,
+# the chair signing without a deputy, a name whose last syllable, folded, is a role word ("BÍ THƯ", "CHỦ TỊCH").
+WRAPPED_TAIL = """
+
+|
+*Nơi
+nhận:*
+- Như Điều 2;
+- Lưu: VT.
+|
+**TM. ỦY BAN NHÂN
+DÂN**
+**CHỦ
+TỊCH**
+**{name}**
+|
+"""
+
+
+@pytest.mark.parametrize("name", ["Lâm Văn Bi", "Nguyễn Thị Thu", "Phạm Văn Chu"])
+def test_a_signature_block_wrapped_by_a_narrow_column(name: str) -> None:
+    text = DECISION.split("\n\nNơi nhận:")[0] + WRAPPED_TAIL.format(name=name)
+    document = parse_text(text, "qd.txt")
+    kinds = {clause.text: clause.kind for clause in document.clauses}
+    assert kinds["Nơi nhận:"] == "recipients" and kinds["- Lưu: VT."] == "recipients"
+    assert document.meta.signer.value == name
+    assert document.meta.signer_role.value == "T/M ỦY BAN NHÂN DÂN"
+    assert not any(name in clause.text for clause in document.clauses if clause.kind not in ("signature",))
+
+
 def test_plan_grammar_paths() -> None:
     clauses = parse_text(PLAN, "plan.txt").clauses
     paths = {c.text: c.path for c in clauses}

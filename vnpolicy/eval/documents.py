@@ -28,9 +28,13 @@ from vnpolicy.ingest.normalize import folded_form
 from vnpolicy.ingest.pipeline import parse_path
 
 DOCUMENTS_GOLD = Path(__file__).parent / "data" / "documents.jsonl"
-# The sample, the five more documents of other issuers, and ten documents of legal-document web pages
-# (data/web-documents, their sources in the gold rows).
-DEFAULT_FOLDERS = (SAMPLE, CHECKOUT.parent / "shared" / "more-documents", CHECKOUT / "data" / "web-documents")
+# The sample, the five more documents of other issuers, eighteen documents of legal-document web pages
+# (data/web-documents) and twenty-four more from the same crawl, kept as a held-out set (data/crawled-documents;
+# the sources of both in the gold rows).
+DEFAULT_FOLDERS = (
+    SAMPLE, CHECKOUT.parent / "shared" / "more-documents", CHECKOUT / "data" / "web-documents",
+    CHECKOUT / "data" / "crawled-documents",
+)
 # The fields the done-when target counts, and the rest that are reported.
 TARGET_FIELDS = ("number", "date", "doc_type", "title", "province")
 FIELDS = (*TARGET_FIELDS, "province_2025", "issuer", "signer", "signer_role", "cites")

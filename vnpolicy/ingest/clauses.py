@@ -101,6 +101,8 @@ _RECITAL_LINE = re.compile(r"(?:Can cu|CAN CU|Xet|XET|QUYET NGHI|QUYET DINH)\b")
 _RECITAL_END = re.compile(r"(?:nhu sau|quyet nghi|quyet dinh)\s*:\s*$", re.I)
 _FOOTNOTE = re.compile(r"\(\s*(?:\*|\ufffd)?\s*\)\s")  # "(*) …", "(�) …": a bullet
 _RECIPIENTS = re.compile(r"n[oa]i nh[ao]n\b", re.I)
+_RECIPIENTS_FIRST_WORD = re.compile(r"\W*n[oa]i", re.I)
+_RECIPIENTS_LABEL = re.compile(r"\W*n[oa]i\s+nh[ao]n\s*:?\W*", re.I)
 _ADDRESSEES = re.compile(r"kinh gui\b", re.I)  # "Kính gửi: - Sở Xây dựng; …" heads an official letter
 # The national name and motto above the dateline, however the header's columns came out.
 _NATIONAL_HEADING = re.compile(r"cong hoa xa hoi chu nghia viet nam|doc lap\s*[-–]\s*tu do\s*[-–]\s*hanh phuc", re.I)
@@ -204,7 +206,8 @@ def _right_column_starts(text: str) -> set[int]:
 
 def _logical_lines(text: str) -> list[tuple[int, int]]:
     """Source lines (columns apart), with a heading word or a label left alone on its line ("Điều⏎7. …",
-    "Chương⏎II", "Số:⏎27/…", "3.3.⏎Năng lượng") rejoined to the next non-blank line. A span keeps its
+    "Chương⏎II", "Số:⏎27/…", "3.3.⏎Năng lượng") rejoined to the next non-blank line, and a label a narrow
+    column wrapped (`_wrapped_label`) to the line after it. A span keeps its
     original offsets; its display form (`clean_span`) joins the lines with a space."""
     spans = _columns(text)
     logical: list[tuple[int, int]] = []
@@ -219,6 +222,10 @@ def _logical_lines(text: str) -> list[tuple[int, int]]:
             logical[-1] = (logical[-1][0], end)
             index += 1
             continue
+        if index + 1 < len(spans) and _wrapped_label(lone, text[slice(*spans[index + 1])]):
+            logical.append((start, spans[index + 1][1]))
+            index += 2
+            continue
         if _LONE_HEAD_WORD.fullmatch(lone):
             following = index + 1
             while following < len(spans) and following <= index + 2 and not text[slice(*spans[following])].strip():
@@ -230,6 +237,15 @@ def _logical_lines(text: str) -> list[tuple[int, int]]:
         logical.append((start, end))
         index += 1
     return logical
+
+
+def _wrapped_label(lone: str, following: str) -> bool:
+    """Whether a line (folded, without markup) and the line after it are one label a narrow column wrapped:
+    a signer's role ("CHỦ⏎TỊCH"), which opens the signature block, or "Nơi⏎nhận:", which opens the list."""
+    joined = f"{lone} {fold_diacritics(strip_markup(following).strip())}"
+    if _RECIPIENTS_FIRST_WORD.fullmatch(lone):
+        return bool(_RECIPIENTS_LABEL.fullmatch(joined))
+    return bool(_SIGNATURE_ROLE.fullmatch(joined)) and not _SIGNATURE_ROLE.fullmatch(lone)
 
 
 def _legal_head(folded: str) -> tuple[str, int] | None:

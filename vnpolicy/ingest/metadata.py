@@ -22,7 +22,7 @@ from vnpolicy.ingest.gazetteer import (
     provinces_of_commune,
 )
 from vnpolicy.ingest.models import Clause, DocumentMeta, MetaField
-from vnpolicy.ingest.normalize import clean_line, fold_diacritics, folded_form, to_nfc
+from vnpolicy.ingest.normalize import clean_line, fold_diacritics, folded_form, has_diacritics, to_nfc
 
 # The types of document by the abbreviation in their code ("KH" of 179/KH-UBND).
 CODE_TYPES: dict[str, str] = {
@@ -65,7 +65,10 @@ _ISSUER_WORDS = {
 }
 # The sentence in which the issuer enacts the document: "Ban Thường vụ Tỉnh ủy xây dựng kế hoạch …".
 _ENACTS = re.compile(r"\s+(?:xay dung|ban hanh|de ra|quyet nghi|thong nhat)\b")
-_SIGNATURE_WORDS = {"T", "M", "TM", "BAN", "PHO", "BI", "THU", "CHU", "TICH", "KT", "TL", "TINH", "UY"}
+# The words of a signature block's role lines as printed, and folded for a block printed without diacritics:
+# folded, "Bi", "Thu", "Chu" or "Tịnh" would also be the end of a signer's name ("Lâm Văn Bi", "Nguyễn Thị Thu").
+_SIGNATURE_WORDS = {"T", "M", "TM", "BAN", "PHÓ", "BÍ", "THƯ", "CHỦ", "TỊCH", "KT", "TL", "TỈNH", "ỦY", "UỶ"}
+_FOLDED_SIGNATURE_WORDS = {fold_diacritics(word) for word in _SIGNATURE_WORDS}
 _SIGNATURE_ROLE_LINE = re.compile(r"(?:T\s*/\s*M|TM|KT|TL|Q)\s*[./]?\s*\S.*|(?:PHO )?(?:BI THU|CHU TICH).*")
 _HEADER_LINES = 30
 _LETTER = DOC_TYPES["CONG VAN"]
@@ -397,10 +400,13 @@ def _signature(clauses: list[Clause]) -> tuple[str | None, str | None]:
 
 
 def _signer_name(text: str) -> str | None:
+    role_words, spelled = (
+        (_SIGNATURE_WORDS, str.upper) if has_diacritics(text) else (_FOLDED_SIGNATURE_WORDS, fold_diacritics)
+    )
     name: list[str] = []
     for word in [*re.findall(r"[^\W\d_]+", text), ""]:
         capitalised = word[:1].isupper() and (len(word) == 1 or word[1:].islower())  # "Hầu A Lệnh"
-        if capitalised and fold_diacritics(word).upper() not in _SIGNATURE_WORDS:
+        if capitalised and spelled(word).upper() not in role_words:
             name.append(word)
             continue
         if 2 <= len(name) <= 5:
