@@ -1108,6 +1108,25 @@ def test_a_web_pages_markup_is_layout_not_text() -> None:
     assert texts["Địa bàn Mầm non Tiểu học"].path == texts["Đô thị 190 110"].path == "Điều 1"
 
 
+def test_a_tables_units_bounds_and_cells_of_several_lines_stay_in_their_row() -> None:
+    # Cells as web pages give them: a unit "đồng/lượt/khách" (its "đồng/" was cut as OCR junk glued to a word),
+    # a bound "<10" (its "<" was cut), a unit wrapped over two lines, which made its row three clauses, and a
+    # column "Mức" (a level), which was read as the heading word "Mục" and joined the header row to the first.
+    table = "\n".join([
+        "|", "**TT**", "|", "**Nội dung**", "|", "**Đơn vị tính**", "|", "**Mức**", "|", "|",
+        "1", "|", "Đền Bạch Mã, số 76 Hàng Buồm", "|", "đồng/lượt/khách", "|", "20.000", "|", "|",
+        "2", "|", "Dưới 30 biên chế", "|", "Đồng/biên chế", "/năm", "|", "95.000.000", "|", "|",
+        "3", "|", "Cấp V", "|", "<10", "|", "Rất nguy hiểm", "|", "|",
+    ])
+    head, _, rest = WEB_PAGE_RESOLUTION.partition("|\n**Địa bàn**")
+    text = head + table + "\n\n**Điều 2." + rest.partition("**Điều 2.")[2]
+    texts = {clause.text: clause for clause in parse_text(text, "nq.txt").clauses}
+    assert texts["TT Nội dung Đơn vị tính Mức"].path == "Điều 1"
+    assert texts["1 Đền Bạch Mã, số 76 Hàng Buồm đồng/lượt/khách 20.000"].path == "Điều 1"
+    assert texts["2 Dưới 30 biên chế Đồng/biên chế năm 95.000.000"].path == "Điều 1"
+    assert texts["3 Cấp V <10 Rất nguy hiểm"].path == "Điều 1"
+
+
 DEPARTMENT_LETTER = """ỦY BAN NHÂN DÂN
 THÀNH PHỐ HỒ CHÍ MINH
 **SỞ GIÁO DỤC VÀ ĐÀO TẠO**

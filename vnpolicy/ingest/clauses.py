@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from vnpolicy.ingest.models import PAGE_BREAK, PATH_SEPARATOR, Clause, ClauseKind
 from vnpolicy.ingest.normalize import (
     BULLET_CHARS,
+    canonical_tones,
     clean_span,
     fold_diacritics,
+    has_diacritics,
     is_cell_border,
     is_layout_line,
     is_page_number,
@@ -56,6 +58,8 @@ _STRUCTURAL = frozenset({"section", "roman", "number", "letter", "legal"})
 _LONE_HEAD_WORD = re.compile(
     r"(?:PHAN|Phan|CHUONG|Chuong|MUC|Muc|DIEU|Dieu|So|SO)\s*:?|\d{1,2}(?:\.\d{1,2}){0,3}\.|[a-zđ]\)|[IVX]{1,4}\s*[.\-–]"
 )
+# The heading words with their marks: folded, "Mức" (a level, a table's column) is "Muc" as "Mục" is.
+_HEAD_WORDS = frozenset({"PHẦN", "CHƯƠNG", "MỤC", "ĐIỀU", "SỐ"})
 _LONE_NUMBER = re.compile(r"\d{1,3}\.?")
 _ENDS_ON_HEAD_WORD = re.compile(r"\b(?:dieu|khoan|diem|chuong|muc|phan)\s*$", re.I)
 # Two columns side by side on one line (a wide gap, or the one tab between the two cells of a header or
@@ -226,17 +230,24 @@ def _logical_lines(text: str) -> list[tuple[int, int]]:
             logical.append((start, spans[index + 1][1]))
             index += 2
             continue
-        if _LONE_HEAD_WORD.fullmatch(lone):
+        if _LONE_HEAD_WORD.fullmatch(lone) and _spells_head_word(strip_markup(text[start:end]).strip()):
             following = index + 1
             while following < len(spans) and following <= index + 2 and not text[slice(*spans[following])].strip():
                 following += 1
-            if following < len(spans) and text[slice(*spans[following])].strip():
+            if following < len(spans) and text[slice(*spans[following])].strip() and not is_cell_border(
+                text[slice(*spans[following])]
+            ):
                 logical.append((start, spans[following][1]))
                 index = following + 1
                 continue
         logical.append((start, end))
         index += 1
     return logical
+
+
+def _spells_head_word(line: str) -> bool:
+    """A line `_LONE_HEAD_WORD` matches (folded) that, printed with diacritics, spells a heading word with them."""
+    return not has_diacritics(line) or canonical_tones(line).upper().rstrip(" :") in _HEAD_WORDS
 
 
 def _wrapped_label(lone: str, following: str) -> bool:
@@ -360,29 +371,39 @@ def is_date_line(folded: str) -> bool:
 
 
 _TABLE_ROW_CELLS = 3
+_TABLE_CELL_LINES = 3
 
 
 def _table_rows(text: str, spans: list[tuple[int, int]]) -> tuple[set[int], set[int]]:
-    """(starts of every one-line cell, starts of the cells after a row's first) of a web page's table flattened
-    to one cell per line between "|" lines, a row ending with two of them ("Đô thị⏎|⏎190⏎|⏎190⏎|⏎110⏎|⏎|"). A
-    row of three or more such cells is read as one unit, as a row of a tab-separated table is; cells of
-    several lines are the layout table of a header or signature, read apart."""
+    """(starts of every line of a cell, starts of the lines of a row after its first) of a web page's table
+    flattened to one cell per line or few lines between "|" lines, a row ending with two of them ("Đô
+    thị⏎|⏎190⏎|⏎190⏎|⏎110⏎|⏎|", "Dưới 30 biên chế⏎|⏎Đồng/biên chế⏎/năm⏎|⏎95.000.000⏎|⏎|"). A row of three or
+    more such cells is read as one unit, as a row of a tab-separated table is; the two cells of the layout
+    table of a header or signature are read apart."""
     lines = [text[start:end] for start, end in spans]
-    pipes = [is_cell_border(line) for line in lines]
+    pipes = [index for index, line in enumerate(lines) if is_cell_border(line)]
+    border = set(pipes)
+    # A cell: the lines between two "|" lines, none of them blank or layout, at most _TABLE_CELL_LINES of them.
     cells = [
-        0 < index < len(lines) - 1 and pipes[index - 1] and pipes[index + 1] and not is_layout_line(line)
-        for index, line in enumerate(lines)
+        (after + 1, before)
+        for after, before in zip(pipes, pipes[1:], strict=False)
+        if 0 < before - after - 1 <= _TABLE_CELL_LINES
+        and not any(is_layout_line(line) or not line.strip() for line in lines[after + 1 : before])
     ]
+    in_cell = {index for first, end in cells for index in range(first, end)}
     continuing: set[int] = set()
-    index = 0
-    while index < len(lines):
-        row = [index]
-        while cells[row[-1]] and row[-1] + 2 < len(lines) and cells[row[-1] + 2]:
-            row.append(row[-1] + 2)
-        if cells[index] and len(row) >= _TABLE_ROW_CELLS:
-            continuing.update(spans[cell][0] for cell in row[1:])
-        index = row[-1] + 1
-    return {spans[index][0] for index, cell in enumerate(cells) if cell}, continuing
+    position = 0
+    while position < len(cells):
+        row = [cells[position]]
+        while position + len(row) < len(cells) and cells[position + len(row)][0] == row[-1][1] + 1:
+            row.append(cells[position + len(row)])  # the next cell after a single "|"
+        # A cell of several lines only in a row closed by two "|" lines: the layout table of a header chains its
+        # cells ("CỘNG HÒA …⏎Độc lập …", "Số: …⏎Về …", the dateline) without closing rows.
+        several = any(end - first > 1 for first, end in row)
+        if len(row) >= _TABLE_ROW_CELLS and (not several or row[-1][1] + 1 in border):
+            continuing.update(spans[index][0] for index in range(row[0][0] + 1, row[-1][1]) if index in in_cell)
+        position += len(row)
+    return {spans[index][0] for index in in_cell}, continuing
 
 
 def _gather_units(text: str, legal: bool) -> list[_Unit]:

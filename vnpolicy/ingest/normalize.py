@@ -103,6 +103,7 @@ _SYLLABLE = re.compile(
     r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?"
 )
 _MARKER_START = re.compile(r"\d{1,2}\.")
+_COMPARISON = re.compile(r"[<>]=?\s*\d")
 _DOUBLED_JUNK = re.compile(r"([rftxXyFV79])\1")
 # Junk glued to a line start is a few characters ("xrrxxx"); trying cuts beyond this made a line of one
 # long token (a 6,000-digit number) cost seconds, as every cut rescans its prefix.
@@ -118,6 +119,12 @@ def _is_junk(prefix: str) -> bool:
         or (any(ch.isdigit() for ch in prefix) and any(ch.isalpha() for ch in prefix))
         or (len(prefix) > 1 and prefix.isdigit())
     )
+
+
+def _are_words_and_slashes(token: str) -> bool:
+    """"đồng/lượt/khách", "xã/phường": syllables and their alternatives, not junk before a word."""
+    parts = token.rstrip(",.;:").split("/")
+    return len(parts) > 1 and all(_SYLLABLE.fullmatch(fold_diacritics(part).lower()) for part in parts)
 
 
 def _starts_like_text(rest: str) -> bool:
@@ -140,6 +147,8 @@ def strip_ocr_junk(line: str) -> str:
         return line
     token = run.group()
     if _MARKER_START.match(token) or token in _BULLET_MARKS:  # "1.Muc dich", "• Kinh phí": markers, not junk
+        return line
+    if _COMPARISON.match(body) or _are_words_and_slashes(token):  # "<10", ">= 25%": a table's bound
         return line
     for cut in range(1, min(len(token), _MAX_JUNK_PREFIX + 1)):
         if _is_junk(token[:cut]) and _starts_like_text(token[cut:]):

@@ -31,7 +31,8 @@ SIDECAR_SUFFIX = ".meta.json"
 # 9: "THÔNG BÁO KẾT LUẬN", signatures by order (T/L); 10: front matter without blank lines, lettered parts,
 # official letters, .docx tables in document order, web pages' markup, numbered appendices (issue 19);
 # 11: a reference's number wrapped after a heading word in capitals ("ĐIỀU⏎12."), a signer's role or "Nơi nhận"
-# wrapped by a narrow column ("CHỦ⏎TỊCH") are rejoined; a signer's name may end in "Bi", "Thu", "Chu"
+# wrapped by a narrow column ("CHỦ⏎TỊCH") are rejoined; a signer's name may end in "Bi", "Thu", "Chu"; units and
+# bounds ("đồng/lượt/khách", "<10") are no OCR junk; a table row may have cells of several lines; "Mức" is no "Mục"
 PARSER_VERSION = "11"
 MIN_CLAUSES_EXPECTED = 5
 _REPORTED_FIELDS = ("province", "doc_type", "number", "date", "title")
