@@ -400,13 +400,13 @@ def _signature(clauses: list[Clause]) -> tuple[str | None, str | None]:
 
 
 def _signer_name(text: str) -> str | None:
-    role_words, spelled = (
-        (_SIGNATURE_WORDS, str.upper) if has_diacritics(text) else (_FOLDED_SIGNATURE_WORDS, fold_diacritics)
-    )
+    accented = has_diacritics(text)
+    role_words = _SIGNATURE_WORDS if accented else _FOLDED_SIGNATURE_WORDS
     name: list[str] = []
     for word in [*re.findall(r"[^\W\d_]+", text), ""]:
         capitalised = word[:1].isupper() and (len(word) == 1 or word[1:].islower())  # "Hầu A Lệnh"
-        if capitalised and spelled(word).upper() not in role_words:
+        spelled = (word if accented else fold_diacritics(word)).upper()
+        if capitalised and spelled not in role_words:
             name.append(word)
             continue
         if 2 <= len(name) <= 5:

@@ -148,7 +148,7 @@ def strip_ocr_junk(line: str) -> str:
     token = run.group()
     if _MARKER_START.match(token) or token in _BULLET_MARKS:  # "1.Muc dich", "• Kinh phí": markers, not junk
         return line
-    if _COMPARISON.match(body) or _are_words_and_slashes(token):  # "<10", ">= 25%": a table's bound
+    if _COMPARISON.match(body) or _are_words_and_slashes(token):  # a bound ("<10"), units ("đồng/lượt/khách")
         return line
     for cut in range(1, min(len(token), _MAX_JUNK_PREFIX + 1)):
         if _is_junk(token[:cut]) and _starts_like_text(token[cut:]):
